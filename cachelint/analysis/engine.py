@@ -1,0 +1,81 @@
+"""The one detection engine: a parsed module in, diagnostics out.
+
+Shared by the flake8 plugin, the CLI and the codemod.  ``check_tree`` works on
+the tree the caller already parsed (flake8 parses once; so do we).
+
+It never raises on valid Python: a check that fails on a construct it does
+not understand yields nothing for that node.  Set ``CACHELINT_DEBUG=1`` to
+make such failures raise instead (the test suite does, so they are found).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from cachelint.analysis.checks import registry
+from cachelint.analysis.context import Context
+from cachelint.analysis.diagnostic import Diagnostic
+from cachelint.analysis.index import ProjectIndex
+from cachelint.analysis.knowledge import Knowledge
+from cachelint.analysis.semantic import FileModel
+from cachelint.config import Settings
+
+_NODE_CHECKS, _FILE_CHECKS = registry()
+_KNOWLEDGE: dict[str, Knowledge] = {}
+
+
+def knowledge_for(settings: Settings) -> Knowledge:
+    """One index and class-knowledge memo per configuration per process."""
+    key = settings.fingerprint()
+    found = _KNOWLEDGE.get(key)
+    if found is None:
+        found = Knowledge(ProjectIndex(settings.effective_source_roots()), settings)
+        _KNOWLEDGE[key] = found
+    return found
+
+
+def _debug() -> bool:
+    return os.environ.get("CACHELINT_DEBUG", "") not in ("", "0")
+
+
+def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[Diagnostic]:
+    """All diagnostics of every rule for one file, sorted by position.
+
+    Selection (which codes to show) is the front end's business: flake8 and
+    the CLI filter; the codemod wants everything.
+    """
+    knowledge = knowledge_for(settings)
+    try:
+        module = knowledge.index.file_module(tree, Path(path))
+        model = FileModel(tree, module, knowledge).build()
+    except RecursionError:
+        return []
+    ctx = Context(model, knowledge, settings)
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for visit in model.visits:
+        checks = _NODE_CHECKS.get(type(visit.node))
+        if not checks:
+            continue
+        for check in checks:
+            try:
+                for diagnostic in check(ctx, visit):
+                    found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
+            except Exception:
+                if _debug():
+                    raise
+    for file_check in _FILE_CHECKS:
+        try:
+            for diagnostic in file_check(ctx):
+                found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
+        except Exception:
+            if _debug():
+                raise
+    return sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
+
+
+def check_source(source: str | bytes, path: str | Path, settings: Settings) -> list[Diagnostic]:
+    """Parse and check; raises ``SyntaxError``/``ValueError`` for unparsable input."""
+    tree = ast.parse(source, filename=str(path))
+    return check_tree(tree, path, settings)

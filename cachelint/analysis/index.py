@@ -1,0 +1,465 @@
+"""The project index: summaries of the project's own modules, reached through imports.
+
+A per-file linter sees one file; the bugs cachelint hunts cross files (the
+dependencies class in one module, the cache class in another, the model in a
+third).  The index follows imports into the project's source roots and reads
+each module once per process into a :class:`ModuleSummary`: imports, classes
+(bases, decorators, field annotations, ``self.x`` attributes, methods with
+signatures, ``async`` or not, return annotations), functions and module-level
+names.  It never infers anything from unannotated code.
+
+Summaries are memoised by file path and modification time, so the file
+flake8 is linting and the same file reached through an import share one
+summary, and a long-lived process notices edits.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from cachelint.analysis.signature import Signature
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+_MAX_HOPS = 16
+
+_TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+
+
+@dataclass
+class FunctionSummary:
+    name: str
+    qualname: str
+    is_async: bool
+    signature: Signature
+    returns: ast.expr | None
+    decorators: frozenset[str]
+    line: int
+
+    @property
+    def is_property(self) -> bool:
+        return any(d.endswith("property") for d in self.decorators)
+
+    @property
+    def is_overload(self) -> bool:
+        return "overload" in self.decorators or any(d.endswith(".overload") for d in self.decorators)
+
+
+@dataclass
+class ClassSummary:
+    name: str
+    qualname: str
+    module: ModuleSummary
+    bases: list[ast.expr]
+    decorators: frozenset[str]
+    #: Class-body annotations in order: the fields of dataclasses, attrs and Pydantic models.
+    fields: dict[str, ast.expr] = field(default_factory=dict)
+    #: Fields excluded from the generated ``__init__`` (``ClassVar``, ``field(init=False)``).
+    non_init_fields: set[str] = field(default_factory=set)
+    methods: dict[str, FunctionSummary] = field(default_factory=dict)
+    #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
+    instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleSummary:
+    name: str
+    path: Path | None
+    is_package: bool
+    imports: dict[str, str] = field(default_factory=dict)
+    #: Names imported only under ``if TYPE_CHECKING:`` (absent at run time).
+    type_checking_names: set[str] = field(default_factory=set)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    #: Module-level names: ("ann", annotation) or ("value", assigned expression).
+    variables: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+
+    @property
+    def package(self) -> str:
+        return self.name if self.is_package else self.name.rpartition(".")[0]
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """The qualified name a ``Name``/``Attribute`` chain denotes at module level."""
+        if isinstance(node, ast.Name):
+            return self.qualify_name(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        return None
+
+    def qualify_name(self, name: str) -> str | None:
+        if name in self.classes or name in self.functions or name in self.variables:
+            return f"{self.name}.{name}"
+        if name in self.imports:
+            return self.imports[name]
+        if name in BUILTIN_NAMES:
+            return f"builtins.{name}"
+        return None
+
+
+Symbol = Union[
+    tuple[str, ClassSummary, ModuleSummary],
+    tuple[str, FunctionSummary, ModuleSummary],
+    tuple[str, ast.expr, ModuleSummary],
+    tuple[str, ModuleSummary, ModuleSummary],
+]
+
+
+def resolve_relative(package: str, level: int, module: str | None) -> str | None:
+    """``from ..x import y`` inside ``package`` -> the absolute module name."""
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) if base else None
+
+
+def _decorator_name(node: ast.expr, module: ModuleSummary) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    qualified = module.qualify(target)
+    if qualified is not None:
+        return qualified
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Name):
+        return target.id
+    return "?"
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    if isinstance(test, ast.Attribute):
+        return test.attr == "TYPE_CHECKING"
+    return False
+
+
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, module: ModuleSummary, *, method: bool) -> FunctionSummary:
+    decorators = frozenset(_decorator_name(d, module) for d in node.decorator_list)
+    is_static = any(d.endswith("staticmethod") for d in decorators)
+    return FunctionSummary(
+        name=node.name,
+        qualname=f"{owner}.{node.name}",
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        signature=Signature.from_arguments(node.args, drop_first=method and not is_static),
+        returns=node.returns,
+        decorators=decorators,
+        line=node.lineno,
+    )
+
+
+def _is_classvar(annotation: ast.expr) -> bool:
+    target = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    if isinstance(target, ast.Attribute):
+        return target.attr == "ClassVar"
+    return isinstance(target, ast.Name) and target.id == "ClassVar"
+
+
+def _init_false(value: ast.expr | None) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    return any(
+        kw.arg == "init" and isinstance(kw.value, ast.Constant) and kw.value.value is False
+        for kw in value.keywords
+    )
+
+
+def _record(table: dict[str, tuple[str, ast.expr]], conflicts: set[str], name: str, entry: tuple[str, ast.expr]) -> None:
+    """Keep one binding per name: an annotation wins; two different values cancel out."""
+    if name in conflicts:
+        return
+    previous = table.get(name)
+    if previous is None:
+        table[name] = entry
+    elif previous[0] == "ann":
+        return
+    elif entry[0] == "ann":
+        table[name] = entry
+    elif ast.dump(previous[1]) != ast.dump(entry[1]):
+        del table[name]
+        conflicts.add(name)
+
+
+def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
+    summary = ClassSummary(
+        name=node.name,
+        qualname=f"{module.name}.{node.name}",
+        module=module,
+        bases=list(node.bases),
+        decorators=frozenset(_decorator_name(d, module) for d in node.decorator_list),
+    )
+    attr_conflicts: set[str] = set()
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            summary.fields[stmt.target.id] = stmt.annotation
+            if _is_classvar(stmt.annotation) or _init_false(stmt.value):
+                summary.non_init_fields.add(stmt.target.id)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            func = _function(stmt, summary.qualname, module, method=True)
+            existing = summary.methods.get(stmt.name)
+            # Keep the implementation over @overload stubs and the getter over property setters.
+            if existing is None or (existing.is_overload and not func.is_overload):
+                summary.methods[stmt.name] = func
+            _collect_self_attrs(stmt, summary, attr_conflicts)
+    return summary
+
+
+def _collect_self_attrs(func: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicts: set[str]) -> None:
+    args = [*func.args.posonlyargs, *func.args.args]
+    if not args:
+        return
+    self_name = args[0].arg
+    params = {a.arg: a.annotation for a in [*args[1:], *func.args.kwonlyargs] if a.annotation is not None}
+    for stmt in ast.walk(func):
+        if isinstance(stmt, ast.AnnAssign):
+            targets: list[ast.expr] = [stmt.target]
+            value = stmt.value
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            targets = stmt.targets
+            value = stmt.value
+        else:
+            continue
+        target = targets[0]
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name):
+            continue
+        if isinstance(stmt, ast.AnnAssign):
+            _record(summary.instance_attrs, conflicts, target.attr, ("ann", stmt.annotation))
+        elif isinstance(value, ast.Name) and value.id in params:
+            _record(summary.instance_attrs, conflicts, target.attr, ("ann", params[value.id]))
+        elif value is not None:
+            _record(summary.instance_attrs, conflicts, target.attr, ("value", value))
+
+
+def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:
+    """Read one module's top level into a summary (no inference, no imports followed)."""
+    module = ModuleSummary(name=name, path=path, is_package=is_package)
+    var_conflicts: set[str] = set()
+
+    def visit(body: list[ast.stmt], type_checking: bool) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        module.imports[alias.asname] = alias.name
+                        local = alias.asname
+                    else:
+                        local = alias.name.partition(".")[0]
+                        module.imports[local] = local
+                    if type_checking:
+                        module.type_checking_names.add(local)
+            elif isinstance(stmt, ast.ImportFrom):
+                source = resolve_relative(module.package, stmt.level, stmt.module)
+                if source is None:
+                    continue
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        continue
+                    local = alias.asname or alias.name
+                    module.imports[local] = f"{source}.{alias.name}"
+                    if type_checking:
+                        module.type_checking_names.add(local)
+            elif isinstance(stmt, ast.ClassDef):
+                module.classes[stmt.name] = _summarize_class(stmt, module)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                module.functions[stmt.name] = _function(stmt, module.name, module, method=False)
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                _record(module.variables, var_conflicts, stmt.target.id, ("ann", stmt.annotation))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                _record(module.variables, var_conflicts, stmt.targets[0].id, ("value", stmt.value))
+            elif isinstance(stmt, ast.If):
+                checking = _is_type_checking(stmt.test)
+                visit(stmt.body, type_checking or checking)
+                visit(stmt.orelse, type_checking)
+            elif isinstance(stmt, ast.Try):
+                visit(stmt.body, type_checking)
+                for handler in stmt.handlers:
+                    visit(handler.body, type_checking)
+                visit(stmt.orelse, type_checking)
+
+    visit(tree.body, False)
+    # A name both imported and defined: the definition is what the module exports.
+    for defined in (*module.classes, *module.functions):
+        module.imports.pop(defined, None)
+    return module
+
+
+class ProjectIndex:
+    """Modules of the project under ``roots``, summarised on demand and memoised."""
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        self.roots = tuple(Path(os.path.abspath(root)) for root in roots)
+        self._paths: dict[str, Path | None] = {}
+        self._by_path: dict[Path, tuple[int, ModuleSummary | None]] = {}
+        self._lookups: dict[str, Symbol | None] = {}
+
+    # -- modules -------------------------------------------------------------
+
+    def module_path(self, name: str) -> Path | None:
+        if name in self._paths:
+            return self._paths[name]
+        found: Path | None = None
+        rel = name.replace(".", os.sep)
+        for root in self.roots:
+            for candidate in (root / f"{rel}.py", root / rel / "__init__.py", root / f"{rel}.pyi"):
+                if candidate.is_file():
+                    found = candidate
+                    break
+            if found is not None:
+                break
+        self._paths[name] = found
+        return found
+
+    def module_name_for(self, path: Path) -> tuple[str, bool]:
+        """The dotted name a file has under the first source root holding it."""
+        path = Path(os.path.abspath(path))
+        is_package = path.name == "__init__.py"
+        for root in self.roots:
+            try:
+                rel = path.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(rel.with_suffix("").parts)
+            if is_package:
+                parts = parts[:-1]
+            if parts and all(part.isidentifier() for part in parts):
+                return ".".join(parts), is_package
+        return (path.parent.name if is_package else path.stem), is_package
+
+    def module(self, name: str) -> ModuleSummary | None:
+        path = self.module_path(name)
+        if path is None:
+            return None
+        return self._summary_for_path(path, name, tree=None)
+
+    def file_module(self, tree: ast.Module, path: Path) -> ModuleSummary:
+        """The summary of the file being checked, built from the tree the caller parsed."""
+        abspath = Path(os.path.abspath(path))
+        name, is_package = self.module_name_for(abspath)
+        summary = self._summary_for_path(abspath, name, tree=tree)
+        if summary is None:  # pragma: no cover - a tree was given, so this cannot fail
+            summary = summarize(tree, name, abspath, is_package)
+        return summary
+
+    def _summary_for_path(self, path: Path, name: str, tree: ast.Module | None) -> ModuleSummary | None:
+        abspath = Path(os.path.abspath(path))
+        try:
+            mtime = abspath.stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        cached = self._by_path.get(abspath)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        summary: ModuleSummary | None = None
+        if tree is None:
+            try:
+                source = abspath.read_bytes()
+                tree = ast.parse(source, filename=str(abspath))
+            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = None
+        if tree is not None:
+            try:
+                summary = summarize(tree, name, abspath, abspath.name == "__init__.py")
+            except RecursionError:
+                summary = None
+        self._by_path[abspath] = (mtime, summary)
+        if cached is not None:  # the file changed: earlier answers may be stale
+            self._lookups.clear()
+        return summary
+
+    # -- symbols -------------------------------------------------------------
+
+    def lookup(self, qualname: str, _hops: int = 0) -> Symbol | None:
+        """What a qualified name denotes in the project, following re-exports."""
+        if qualname in self._lookups:
+            return self._lookups[qualname]
+        result = self._lookup(qualname, _hops)
+        self._lookups[qualname] = result
+        return result
+
+    def _lookup(self, qualname: str, hops: int) -> Symbol | None:
+        if hops > _MAX_HOPS or qualname.startswith("builtins."):
+            return None
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:cut]))
+            if module is None:
+                continue
+            rest = parts[cut:]
+            head = rest[0]
+            if head in module.classes:
+                cls = module.classes[head]
+                if len(rest) == 1:
+                    return ("class", cls, module)
+                return None
+            if head in module.functions:
+                return ("function", module.functions[head], module) if len(rest) == 1 else None
+            if head in module.variables:
+                kind, expr = module.variables[head]
+                if len(rest) == 1:
+                    return ("alias" if kind == "value" else "var", expr, module)
+                return None
+            if head in module.imports:
+                target = ".".join([module.imports[head], *rest[1:]])
+                if target == qualname:
+                    return None
+                return self.lookup(target, hops + 1)
+            submodule = self.module(".".join(parts[: cut + 1]))
+            if submodule is not None and len(rest) == 1:
+                return ("module", submodule, submodule)
+            return None
+        module = self.module(qualname)
+        if module is not None:
+            return ("module", module, module)
+        return None
+
+    def canonical_name(self, qualname: str) -> str:
+        """The defining qualified name of a project class or function reached through re-exports."""
+        symbol = self.lookup(qualname)
+        if symbol is not None and symbol[0] in ("class", "function"):
+            payload = symbol[1]
+            if isinstance(payload, (ClassSummary, FunctionSummary)):
+                return payload.qualname
+        return qualname
+
+    def class_summary(self, qualname: str) -> ClassSummary | None:
+        symbol = self.lookup(qualname)
+        if symbol is not None and symbol[0] == "class" and isinstance(symbol[1], ClassSummary):
+            return symbol[1]
+        return None
+
+    def ancestors(self, cls: ClassSummary) -> list[ClassSummary | str]:
+        """The class and its bases, depth-first in base order (an approximation of the MRO).
+
+        Bases outside the project appear as their qualified names.
+        """
+        seen: set[str] = set()
+        out: list[ClassSummary | str] = []
+
+        def walk(item: ClassSummary | str, depth: int) -> None:
+            key = item.qualname if isinstance(item, ClassSummary) else item
+            if key in seen or depth > _MAX_HOPS:
+                return
+            seen.add(key)
+            out.append(item)
+            if isinstance(item, str):
+                return
+            for base in item.bases:
+                if isinstance(base, ast.Subscript):  # Generic[T], BaseCache[str]
+                    base = base.value
+                name = item.module.qualify(base)
+                if name is None:
+                    continue
+                name = self.canonical_name(name)
+                summary = self.class_summary(name)
+                walk(summary if summary is not None else name, depth + 1)
+
+        walk(cls, 0)
+        return out

@@ -1,0 +1,481 @@
+"""The per-file semantic model: scopes, name bindings and the declared type of expressions.
+
+One pass over the tree builds the scopes (module, class, function, lambda,
+comprehension) with every binding of every name, and records each node with
+its parent and scope for the checks.  Types are then computed on demand and
+memoised: from annotations, constructor calls, aliases, ``for`` targets over
+typed iterables, and the project index for everything imported.  The model is
+flow-insensitive: a name bound to different things in one scope is unknown
+(``None``), unless it is annotated, which wins as it does for mypy.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
+from cachelint.analysis.knowledge import Knowledge
+from cachelint.analysis.types import (
+    ClassRef,
+    FuncRef,
+    Inst,
+    ModuleRef,
+    Ty,
+    Untyped,
+    element_type,
+    without_none,
+)
+
+_SCOPE_NODES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+_VALIDATING_CLASSMETHODS = frozenset(
+    {"model_validate", "model_validate_json", "model_validate_strings", "parse_obj", "parse_raw", "model_construct"}
+)
+_ADAPTER_METHODS = frozenset({"validate_python", "validate_json", "validate_strings"})
+_TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAdapter"})
+CACHE_GETTERS = frozenset({"get"})
+COROUTINE = "collections.abc.Coroutine"
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # module | class | function | lambda | comprehension
+    node: ast.AST
+    parent: Scope | None
+    module: ModuleSummary
+    is_async: bool = False
+    cls: str | None = None  # qualified name of the class whose method this is
+    bindings: dict[str, list[tuple[str, object, ast.AST]]] = field(default_factory=dict)
+    globals_: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, kind: str, payload: object, node: ast.AST) -> None:
+        self.bindings.setdefault(name, []).append((kind, payload, node))
+
+    @property
+    def function(self) -> Scope | None:
+        """The nearest enclosing function scope (this one included)."""
+        scope: Scope | None = self
+        while scope is not None and scope.kind not in ("function", "module"):
+            scope = scope.parent
+        return scope if scope is not None and scope.kind == "function" else None
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """Qualified name of a ``Name``/``Attribute`` chain, seeing function-level imports."""
+        if isinstance(node, ast.Name):
+            scope: Scope | None = self
+            while scope is not None and scope.kind != "module":
+                for kind, payload, _ in scope.bindings.get(node.id, ()):
+                    if kind == "import" and isinstance(payload, str):
+                        return payload
+                if node.id in scope.bindings:
+                    return None
+                scope = scope.parent
+            return self.module.qualify_name(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        return None
+
+
+@dataclass(frozen=True)
+class Visit:
+    node: ast.AST
+    parent: ast.AST | None
+    scope: Scope
+
+
+def _target_names(target: ast.expr) -> Iterator[tuple[str, ast.expr, bool]]:
+    """Names bound by an assignment target; the flag says whether the name is the whole target."""
+    if isinstance(target, ast.Name):
+        yield target.id, target, True
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            for name, node, _ in _target_names(elt.value if isinstance(elt, ast.Starred) else elt):
+                yield name, node, False
+    elif isinstance(target, ast.Starred):
+        for name, node, _ in _target_names(target.value):
+            yield name, node, False
+
+
+class FileModel:
+    """Scopes and types of one file.  Build with :meth:`build`, then query."""
+
+    def __init__(self, tree: ast.Module, module: ModuleSummary, knowledge: Knowledge) -> None:
+        self.tree = tree
+        self.module = module
+        self.knowledge = knowledge
+        self.index: ProjectIndex = knowledge.index
+        self.visits: list[Visit] = []
+        self.scopes: list[Scope] = []
+        self.parents: dict[int, ast.AST] = {}
+        self._types: dict[int, Ty | None] = {}
+        self._names: dict[tuple[int, str], Ty | None] = {}
+        self._in_progress: set[tuple[int, str]] = set()
+        self.module_scope = Scope("module", tree, None, module)
+
+    # -- building ------------------------------------------------------------
+
+    def build(self) -> FileModel:
+        self.scopes.append(self.module_scope)
+        stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(self.tree, None, self.module_scope)]
+        while stack:
+            node, parent, scope = stack.pop()
+            self.visits.append(Visit(node, parent, scope))
+            if parent is not None:
+                self.parents[id(node)] = parent
+            inner = self._bind(node, scope)
+            children = list(ast.iter_child_nodes(node))
+            for child in reversed(children):
+                child_scope = inner if inner is not None and self._inside(node, child) else scope
+                stack.append((child, node, child_scope))
+        for scope in self.scopes:
+            for name in scope.globals_:
+                self.module_scope.bind(name, "unknown", None, scope.node)
+        return self
+
+    @staticmethod
+    def _inside(node: ast.AST, child: ast.AST) -> bool:
+        """Whether ``child`` of a scope-creating ``node`` is evaluated inside the new scope."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return child not in node.decorator_list and child is not node.returns and child is not node.args
+        if isinstance(node, ast.Lambda):
+            return child is not node.args
+        if isinstance(node, ast.ClassDef):
+            return child in node.body
+        # Comprehensions: everything inside; their scope binds only the targets,
+        # so names in the first iterable still resolve to the enclosing scope.
+        return True
+
+    def _new_scope(self, kind: str, node: ast.AST, parent: Scope, *, is_async: bool = False, cls: str | None = None) -> Scope:
+        scope = Scope(kind, node, parent, self.module, is_async=is_async, cls=cls)
+        self.scopes.append(scope)
+        return scope
+
+    def _bind(self, node: ast.AST, scope: Scope) -> Scope | None:
+        """Record what ``node`` binds in ``scope``; return the new scope it opens, if any."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.bind(node.name, "def", node, node)
+            owner = None
+            if scope.kind == "class" and isinstance(scope.node, ast.ClassDef) and scope.parent is self.module_scope:
+                owner = f"{self.module.name}.{scope.node.name}"
+            inner = self._new_scope("function", node, scope, is_async=isinstance(node, ast.AsyncFunctionDef), cls=owner)
+            self._bind_params(node, node.args, inner, owner)
+            return inner
+        if isinstance(node, ast.Lambda):
+            inner = self._new_scope("lambda", node, scope)
+            self._bind_params(node, node.args, inner, None)
+            return inner
+        if isinstance(node, ast.ClassDef):
+            scope.bind(node.name, "class", node, node)
+            return self._new_scope("class", node, scope)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            inner = self._new_scope("comprehension", node, scope)
+            for comp in node.generators:
+                for name, target, whole in _target_names(comp.target):
+                    if whole and not comp.is_async:
+                        inner.bind(name, "iter", comp.iter, target)
+                    else:
+                        inner.bind(name, "unknown", None, target)
+            return inner
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name, target_node, whole in _target_names(target):
+                    scope.bind(name, "value" if whole else "unknown", node.value if whole else None, target_node)
+        elif isinstance(node, ast.AnnAssign):
+            if isinstance(node.target, ast.Name):
+                scope.bind(node.target.id, "ann", node.annotation, node.target)
+        elif isinstance(node, ast.AugAssign):
+            for name, target_node, _ in _target_names(node.target):
+                scope.bind(name, "unknown", None, target_node)
+        elif isinstance(node, ast.NamedExpr):
+            target_scope = scope
+            while target_scope.kind == "comprehension" and target_scope.parent is not None:
+                target_scope = target_scope.parent
+            target_scope.bind(node.target.id, "value", node.value, node.target)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            for name, target_node, whole in _target_names(node.target):
+                if whole and isinstance(node, ast.For):
+                    scope.bind(name, "iter", node.iter, target_node)
+                else:
+                    scope.bind(name, "unknown", None, target_node)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    for name, target_node, _ in _target_names(item.optional_vars):
+                        scope.bind(name, "unknown", None, target_node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._bind_import(node, scope)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.bind(node.name, "unknown", None, node)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                scope.bind(name, "unknown", None, node)
+                if isinstance(node, ast.Global):
+                    scope.globals_.add(name)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                for name, target_node, _ in _target_names(target):
+                    scope.bind(name, "unknown", None, target_node)
+        elif hasattr(ast, "MatchAs") and isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            scope.bind(node.name, "unknown", None, node)
+        elif hasattr(ast, "MatchMapping") and isinstance(node, ast.MatchMapping) and node.rest:
+            scope.bind(node.rest, "unknown", None, node)
+        elif hasattr(ast, "TypeAlias") and isinstance(node, getattr(ast, "TypeAlias")):
+            name_node = getattr(node, "name", None)
+            if isinstance(name_node, ast.Name):
+                scope.bind(name_node.id, "unknown", None, node)
+        return None
+
+    def _bind_params(self, node: ast.AST, args: ast.arguments, scope: Scope, owner: str | None) -> None:
+        positional = [*args.posonlyargs, *args.args]
+        decorators = getattr(node, "decorator_list", [])
+        decorator_names = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in decorators}
+        for index, arg in enumerate([*positional, *args.kwonlyargs]):
+            if index == 0 and owner is not None and arg in positional and "staticmethod" not in decorator_names:
+                kind = "cls" if "classmethod" in decorator_names else "self"
+                scope.bind(arg.arg, kind, owner, arg)
+            elif arg.annotation is not None:
+                scope.bind(arg.arg, "ann", arg.annotation, arg)
+            else:
+                scope.bind(arg.arg, "unknown", None, arg)
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                scope.bind(extra.arg, "unknown", None, extra)
+
+    def _bind_import(self, node: ast.Import | ast.ImportFrom, scope: Scope) -> None:
+        from cachelint.analysis.index import resolve_relative
+
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.bind(alias.asname, "import", alias.name, node)
+                else:
+                    head = alias.name.partition(".")[0]
+                    scope.bind(head, "import", head, node)
+            return
+        source = resolve_relative(self.module.package, node.level, node.module)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name
+            if source is None:
+                scope.bind(local, "unknown", None, node)
+            else:
+                scope.bind(local, "import", f"{source}.{alias.name}", node)
+
+    # -- queries -------------------------------------------------------------
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def lookup_scope(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of ``name`` a use in ``scope`` sees (LEGB, classes skipped)."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            if name in current.globals_:
+                return self.module_scope if name in self.module_scope.bindings else None
+            if name in current.bindings:
+                return current
+            first = False
+            current = current.parent
+        return None
+
+    def name_type(self, name: str, scope: Scope) -> Ty | None:
+        owner = self.lookup_scope(name, scope)
+        if owner is None:
+            return self._builtin(name)
+        key = (id(owner), name)
+        if key in self._names:
+            return self._names[key]
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        try:
+            result = self._bindings_type(owner.bindings[name], owner)
+        finally:
+            self._in_progress.discard(key)
+        self._names[key] = result
+        return result
+
+    @staticmethod
+    def _builtin(name: str) -> Ty | None:
+        value = getattr(builtins, name, None)
+        if isinstance(value, type):
+            return ClassRef(f"builtins.{name}")
+        return None
+
+    def _bindings_type(self, bindings: list[tuple[str, object, ast.AST]], scope: Scope) -> Ty | None:
+        for kind, payload, _ in bindings:
+            if kind == "ann" and isinstance(payload, ast.expr):
+                return self.knowledge.resolver.resolve(payload, scope)
+        types: list[Ty | None] = [self._binding_type(kind, payload, scope) for kind, payload, _ in bindings]
+        first = types[0]
+        if first is None or any(t != first for t in types[1:]):
+            return None
+        return first
+
+    def _binding_type(self, kind: str, payload: object, scope: Scope) -> Ty | None:
+        if kind == "self" and isinstance(payload, str):
+            return Inst(payload)
+        if kind == "cls" and isinstance(payload, str):
+            return ClassRef(payload)
+        if kind == "value" and isinstance(payload, ast.expr):
+            return self.type_of(payload, scope)
+        if kind == "iter" and isinstance(payload, ast.expr):
+            return element_type(self.type_of(payload, scope))
+        if kind == "import" and isinstance(payload, str):
+            return self.symbol_type(payload)
+        if kind == "def" and scope is self.module_scope and isinstance(payload, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return FuncRef(f"{self.module.name}.{payload.name}")
+        if kind == "class" and scope is self.module_scope and isinstance(payload, ast.ClassDef):
+            return ClassRef(f"{self.module.name}.{payload.name}")
+        return None
+
+    def symbol_type(self, qualname: str, depth: int = 0) -> Ty | None:
+        """The type of the object a qualified name denotes (a class object, a module, ...)."""
+        if depth > 8:
+            return None
+        if qualname.startswith("builtins."):
+            return self._builtin(qualname[len("builtins."):])
+        qualname = self.index.canonical_name(qualname)
+        symbol = self.index.lookup(qualname)
+        if symbol is None:
+            # Outside the project: a name we cannot see.  Treated as class-like so
+            # that calling it gives an instance of that name (configuration may
+            # know it, e.g. a sync cache class from an installed package).
+            return ClassRef(qualname)
+        kind, payload, owner = symbol
+        if kind == "class" and isinstance(payload, ClassSummary):
+            return ClassRef(payload.qualname)
+        if kind == "function" and isinstance(payload, FunctionSummary):
+            return FuncRef(payload.qualname)
+        if kind == "module" and isinstance(payload, ModuleSummary):
+            return ModuleRef(payload.name)
+        if kind == "var" and isinstance(payload, ast.expr):
+            return self.knowledge.resolver.resolve(payload, owner)
+        if kind == "alias" and isinstance(payload, ast.expr):
+            if isinstance(payload, (ast.Name, ast.Attribute)):
+                target = owner.qualify(payload)
+                return None if target is None else self.symbol_type(target, depth + 1)
+            return self.knowledge.module_value_type(payload, owner)
+        return None
+
+    def type_of(self, node: ast.expr, scope: Scope) -> Ty | None:
+        key = id(node)
+        if key in self._types:
+            return self._types[key]
+        try:
+            result = self._type_of(node, scope)
+        except RecursionError:
+            result = None
+        self._types[key] = result
+        return result
+
+    def _type_of(self, node: ast.expr, scope: Scope) -> Ty | None:
+        if isinstance(node, ast.Name):
+            return self.name_type(node.id, scope)
+        if isinstance(node, ast.Attribute):
+            return self._attribute_type(node, scope)
+        if isinstance(node, ast.Call):
+            return self._call_type(node, scope)
+        if isinstance(node, ast.Await):
+            inner = self.type_of(node.value, scope)
+            if isinstance(inner, Inst) and inner.qualname == COROUTINE and inner.args:
+                return inner.args[-1]
+            if isinstance(inner, Untyped):
+                return inner
+            return None
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.slice, ast.Slice):
+                return None
+            base = without_none(self.type_of(node.value, scope))
+            if isinstance(base, Inst):
+                if len(base.args) == 1 and base.qualname in ("builtins.list", "collections.abc.Sequence", "collections.abc.MutableSequence"):
+                    return base.args[0]
+                if len(base.args) == 2 and base.qualname in ("builtins.dict", "collections.abc.Mapping", "collections.abc.MutableMapping"):
+                    return base.args[1]
+            return None
+        if isinstance(node, ast.NamedExpr):
+            return self.type_of(node.value, scope)
+        if isinstance(node, ast.Dict) or isinstance(node, ast.DictComp):
+            return Inst("builtins.dict")
+        if isinstance(node, (ast.List, ast.ListComp)):
+            return Inst("builtins.list")
+        return None
+
+    def _attribute_type(self, node: ast.Attribute, scope: Scope) -> Ty | None:
+        base = without_none(self.type_of(node.value, scope))
+        if isinstance(base, Inst):
+            if base.qualname.startswith("builtins."):
+                return None
+            return self.knowledge.attribute_type(base.qualname, node.attr)
+        if isinstance(base, ModuleRef):
+            return self.symbol_type(f"{base.name}.{node.attr}")
+        if isinstance(base, ClassRef) and self.index.class_summary(base.qualname) is None and not base.qualname.startswith("builtins."):
+            return ClassRef(f"{base.qualname}.{node.attr}")
+        return None
+
+    def _call_type(self, node: ast.Call, scope: Scope) -> Ty | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = without_none(self.type_of(func.value, scope))
+            if isinstance(receiver, ClassRef) and func.attr in _VALIDATING_CLASSMETHODS:
+                return Inst(receiver.qualname)
+            if func.attr in _ADAPTER_METHODS and isinstance(func.value, ast.Call) and func.value.args:
+                adapter = self.type_of(func.value.func, scope)
+                if isinstance(adapter, ClassRef) and adapter.qualname in _TYPE_ADAPTERS:
+                    return self.knowledge.resolver.resolve(func.value.args[0], scope)
+            if isinstance(receiver, Inst) and not receiver.qualname.startswith("builtins."):
+                info = self.knowledge.cache_method(receiver.qualname, func.attr)
+                if info is not None and not info.is_async and info.untyped_return and func.attr in CACHE_GETTERS:
+                    return Untyped(info.cls, func.attr, node.lineno, node.col_offset)
+                found = self.knowledge.method_summary(receiver.qualname, func.attr)
+                if found is not None:
+                    return self._returns(*found)
+                return None
+        callee = self.type_of(func, scope)
+        if isinstance(callee, ClassRef):
+            return Inst(callee.qualname)
+        if isinstance(callee, FuncRef):
+            symbol = self.index.lookup(callee.qualname)
+            if symbol is not None and isinstance(symbol[1], FunctionSummary):
+                return self._returns(symbol[1], symbol[2])
+        return None
+
+    def _returns(self, func: FunctionSummary, module: ModuleSummary) -> Ty | None:
+        if func.returns is None:
+            return None
+        result = self.knowledge.resolver.resolve(func.returns, module)
+        if func.is_async:
+            return Inst(COROUTINE, (result,)) if result is not None else None
+        return result
+
+    def receiver_cache(self, receiver: ast.expr, scope: Scope) -> str | None:
+        """The sync cache class ``receiver`` is an instance of, when the engine knows it."""
+        ty = without_none(self.type_of(receiver, scope))
+        found = self.knowledge.sync_cache_of(ty)
+        if found is not None or ty is not None:
+            return found
+        patterns = self.knowledge.settings.receiver_name_patterns
+        if patterns and self.knowledge.settings.sync_cache_classes:
+            from fnmatch import fnmatchcase
+
+            name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", None)
+            if isinstance(name, str) and any(fnmatchcase(name, pattern) for pattern in patterns):
+                return self.knowledge.settings.sync_cache_classes[0]
+        return None

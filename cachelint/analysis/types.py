@@ -1,0 +1,268 @@
+"""The engine's small vocabulary of static types, and how annotations become them.
+
+Only what the rules need is modelled: instances of named classes (with type
+arguments), class objects, modules, functions, unions, ``Any``, and the
+special :class:`Untyped` marker for a value read from a cache whose ``get``
+is untyped.  Anything else is ``None``: *unknown*, which every rule treats as
+"do not report".
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Union
+
+if TYPE_CHECKING:
+    from cachelint.analysis.index import ProjectIndex
+
+
+class Namespace(Protocol):
+    """Where an annotation is written: anything that can qualify a name (a module, a scope)."""
+
+    def qualify(self, node: ast.expr) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Inst:
+    """An instance of the class ``qualname`` (``builtins.list`` with ``args=(M,)`` for ``list[M]``)."""
+
+    qualname: str
+    args: tuple[Ty, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    """The class object itself (``CacheManager`` as a value, or ``type[CacheManager]``)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    """A function or method object whose definition the index knows."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class UnionT:
+    items: tuple[Ty, ...]
+
+
+@dataclass(frozen=True)
+class Untyped:
+    """A value read from a synchronous cache whose ``get`` returns ``Any``/nothing declared."""
+
+    cls: str
+    method: str
+    line: int
+    col: int
+
+
+Ty = Union[Inst, ClassRef, ModuleRef, FuncRef, UnionT, Untyped]
+
+NONE = Inst("builtins.None")
+ANY = Inst("typing.Any")
+
+# Generic aliases folded onto one spelling so rules can ask "is this a list?".
+_CANONICAL = {
+    "typing.List": "builtins.list",
+    "typing.Dict": "builtins.dict",
+    "typing.Set": "builtins.set",
+    "typing.FrozenSet": "builtins.frozenset",
+    "typing.Tuple": "builtins.tuple",
+    "typing.Type": "builtins.type",
+    "typing.Sequence": "collections.abc.Sequence",
+    "typing.MutableSequence": "collections.abc.MutableSequence",
+    "typing.Iterable": "collections.abc.Iterable",
+    "typing.Iterator": "collections.abc.Iterator",
+    "typing.Collection": "collections.abc.Collection",
+    "typing.Mapping": "collections.abc.Mapping",
+    "typing.MutableMapping": "collections.abc.MutableMapping",
+    "typing.Awaitable": "collections.abc.Awaitable",
+    "typing.Coroutine": "collections.abc.Coroutine",
+    "typing_extensions.Any": "typing.Any",
+    "builtins.object": "builtins.object",
+}
+ITERABLES = frozenset(
+    {
+        "builtins.list",
+        "builtins.set",
+        "builtins.frozenset",
+        "collections.abc.Sequence",
+        "collections.abc.MutableSequence",
+        "collections.abc.Iterable",
+        "collections.abc.Iterator",
+        "collections.abc.Collection",
+    }
+)
+AWAITABLES = frozenset(
+    {
+        "collections.abc.Awaitable",
+        "collections.abc.Coroutine",
+        "asyncio.Future",
+        "asyncio.futures.Future",
+        "asyncio.Task",
+        "asyncio.tasks.Task",
+    }
+)
+_UNWRAP_FIRST = frozenset(
+    {
+        "typing.Annotated",
+        "typing_extensions.Annotated",
+        "typing.ClassVar",
+        "typing.Final",
+        "typing_extensions.Final",
+        "typing.Required",
+        "typing.NotRequired",
+        "typing_extensions.Required",
+        "typing_extensions.NotRequired",
+        "typing.ReadOnly",
+        "typing_extensions.ReadOnly",
+    }
+)
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_MAX_DEPTH = 12
+
+
+def canonical(qualname: str) -> str:
+    return _CANONICAL.get(qualname, qualname)
+
+
+def make_union(items: list[Ty]) -> Ty | None:
+    """A union of the given types, flattened and de-duplicated; one item is itself."""
+    flat: list[Ty] = []
+    for item in items:
+        for member in item.items if isinstance(item, UnionT) else (item,):
+            if member not in flat:
+                flat.append(member)
+    if not flat:
+        return None
+    if len(flat) == 1:
+        return flat[0]
+    return UnionT(tuple(flat))
+
+
+def without_none(ty: Ty | None) -> Ty | None:
+    """``X | None`` -> ``X``; a union of several non-None members stays a union."""
+    if isinstance(ty, UnionT):
+        rest = [item for item in ty.items if item != NONE]
+        return make_union(rest)
+    return ty
+
+
+def element_type(ty: Ty | None) -> Ty | None:
+    """What iterating a value of this type yields, when the engine knows it."""
+    ty = without_none(ty)
+    if isinstance(ty, Inst):
+        if ty.qualname in ITERABLES and len(ty.args) == 1:
+            return ty.args[0]
+        if ty.qualname == "builtins.tuple" and len(ty.args) == 2 and ty.args[1] == Inst("builtins.Ellipsis"):
+            return ty.args[0]
+    return None
+
+
+def is_awaitable(ty: Ty | None) -> bool:
+    """True when the type is, or may be, something ``await`` accepts."""
+    if isinstance(ty, UnionT):
+        return any(is_awaitable(item) for item in ty.items)
+    return isinstance(ty, Inst) and ty.qualname in AWAITABLES
+
+
+def is_untyped(ty: Ty | None) -> bool:
+    """``Any``, ``object``, ``Any | None``: a ``get`` returning this hands back unchecked data."""
+    ty = without_none(ty)
+    return ty == ANY or ty == Inst("builtins.object")
+
+
+class AnnotationResolver:
+    """Turns annotation expressions written in one module into :data:`Ty` values."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+
+    def resolve(self, node: ast.expr | None, module: Namespace, depth: int = 0) -> Ty | None:
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        try:
+            return self._resolve(node, module, depth)
+        except RecursionError:  # pathological annotations: unknown, never a crash
+            return None
+
+    def _resolve(self, node: ast.expr, module: Namespace, depth: int) -> Ty | None:
+        if isinstance(node, ast.Constant):
+            if node.value is None:
+                return NONE
+            if node.value is Ellipsis:
+                return Inst("builtins.Ellipsis")
+            if isinstance(node.value, str):
+                try:
+                    parsed = ast.parse(node.value.strip(), mode="eval")
+                except (SyntaxError, ValueError):
+                    return None
+                return self.resolve(parsed.body, module, depth + 1)
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left = self.resolve(node.left, module, depth + 1)
+            right = self.resolve(node.right, module, depth + 1)
+            if left is None or right is None:
+                return None
+            return make_union([left, right])
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            qualname = module.qualify(node)
+            if qualname is None:
+                return None
+            return self._named(qualname, depth)
+        if isinstance(node, ast.Subscript):
+            base = module.qualify(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else None
+            if base is None:
+                return None
+            base = canonical(self._index.canonical_name(base))
+            elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if base in _UNWRAP_FIRST:
+                return self.resolve(elts[0], module, depth + 1) if elts else None
+            if base in _OPTIONAL:
+                inner = self.resolve(elts[0], module, depth + 1)
+                return None if inner is None else make_union([inner, NONE])
+            if base in _UNION:
+                members = [self.resolve(elt, module, depth + 1) for elt in elts]
+                if any(member is None for member in members):
+                    return None
+                return make_union([m for m in members if m is not None])
+            if base == "builtins.type":
+                inner = self.resolve(elts[0], module, depth + 1)
+                return ClassRef(inner.qualname) if isinstance(inner, Inst) else None
+            args: list[Ty] = []
+            for elt in elts:
+                arg = self.resolve(elt, module, depth + 1)
+                args.append(arg if arg is not None else ANY)
+            return Inst(base, tuple(args))
+        return None
+
+    def _named(self, qualname: str, depth: int) -> Ty | None:
+        qualname = canonical(self._index.canonical_name(qualname))
+        if qualname in ("typing.Any", "typing_extensions.Any"):
+            return ANY
+        if qualname == "builtins.None":
+            return NONE
+        symbol = self._index.lookup(qualname)
+        if symbol is None:
+            # Outside the project: a class we cannot see (pydantic.BaseModel, ...).
+            return Inst(qualname)
+        kind, payload, owner = symbol
+        if kind == "class":
+            return Inst(qualname)
+        if kind == "alias" and isinstance(payload, ast.expr):
+            # `PatternList = list[PatternAnalysis]`, `CM = CacheManager`; a TypeVar or
+            # any other call is not a type the engine can use.
+            if isinstance(payload, ast.Call):
+                return None
+            return self.resolve(payload, owner, depth + 1)
+        return None

@@ -1,0 +1,94 @@
+"""The flake8 adapter: engine diagnostics -> flake8 results.  No detection lives here.
+
+Settings come from the nearest ``pyproject.toml`` (``[tool.cachelint]``) of
+each checked file; the ``--cachelint-*`` options (command line or flake8
+config) override single keys.  CLT104 is off by default through
+``extend_default_ignore``; ``--extend-select CLT104`` turns it on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+from cachelint import __version__, rules
+from cachelint.config import ConfigError, Settings, load_settings
+
+# flake8 option name -> (Settings field, is a path list)
+_OPTIONS: dict[str, tuple[str, bool]] = {
+    "cachelint-sync-cache-classes": ("sync_cache_classes", False),
+    "cachelint-async-cache-classes": ("async_cache_classes", False),
+    "cachelint-cache-methods": ("cache_methods", False),
+    "cachelint-extra-model-bases": ("extra_model_bases", False),
+    "cachelint-validators": ("validators", False),
+    "cachelint-receiver-name-patterns": ("receiver_name_patterns", False),
+    "cachelint-source-roots": ("source_roots", True),
+}
+
+
+class CacheLintChecker:
+    """flake8 ``tree`` plugin for the CLT codes."""
+
+    name = "cachelint"
+    version = __version__
+    overrides: ClassVar[dict[str, Any]] = {}
+    _settings: ClassVar[dict[Path, Settings]] = {}
+
+    def __init__(self, tree: ast.AST, filename: str) -> None:
+        self.tree = tree
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        for option, (field, _) in _OPTIONS.items():
+            manager.add_option(
+                f"--{option}",
+                default=None,
+                parse_from_config=True,
+                comma_separated_list=True,
+                help=f"cachelint: overrides [tool.cachelint] {field.replace('_', '-')} (comma-separated).",
+            )
+        manager.extend_default_ignore(list(rules.DEFAULT_OFF))
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        overrides: dict[str, Any] = {}
+        for option, (field, is_path) in _OPTIONS.items():
+            value = getattr(options, option.replace("-", "_"), None)
+            if value:
+                items = tuple(item.strip() for item in value if item.strip())
+                overrides[field] = tuple(Path(item).resolve() for item in items) if is_path else items
+        cls.overrides = overrides
+        cls._settings = {}
+        try:
+            load_settings(Path.cwd())
+        except ConfigError as error:
+            # flake8 would print a traceback for an exception; one line is what the user needs.
+            print(f"cachelint: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    def _settings_for(self) -> Settings:
+        folder = Path(self.filename).resolve().parent
+        found = self._settings.get(folder)
+        if found is None:
+            found = load_settings(folder)
+            if self.overrides:
+                found = found.replace(**self.overrides)
+            self._settings[folder] = found
+        return found
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        from cachelint.analysis import check_tree
+
+        if not isinstance(self.tree, ast.Module):
+            return
+        try:
+            settings = self._settings_for()
+        except ConfigError as error:
+            print(f"cachelint: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        for diagnostic in check_tree(self.tree, self.filename, settings):
+            yield diagnostic.line, diagnostic.col, diagnostic.text(), type(self)

@@ -1,0 +1,304 @@
+"""The rule catalog: every cachelint rule, defined once.
+
+Each entry carries the code, the kebab-case name, the message template, the
+default state, the mypy error code and the documentation sections.  The flake8
+adapter, the mypy plugin, the CLI, the codemod and the generated docs all read
+this table; ``tests/test_catalog.py`` fails when any of them drifts from it.
+
+Codes are permanent: a retired rule stays here with ``removed=True`` and its
+code is never reused.
+
+Message templates are formatted only at a front end's boundary (see
+:meth:`Rule.format`), from the named arguments a check attaches to its
+diagnostic, so one finding reads the same in flake8, the CLI and mypy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+PREFIX = "CLT"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalog.
+
+    ``message`` is a ``str.format`` template over the arguments the check
+    supplies; ``fix_title`` is the short imperative a front end may show beside
+    it.  ``what``/``why``/``example``/``use_instead``/``fix_safety`` are the
+    sections of the rule's page (``cachelint explain CODE``).
+    """
+
+    code: str
+    name: str
+    summary: str
+    message: str
+    fix_title: str
+    default_enabled: bool
+    mypy_code: str
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    fix_safety: str
+    fixable: bool = False
+    removed: bool = False
+
+    def format(self, args: Mapping[str, str]) -> str:
+        """Render the message (without the code) from a diagnostic's arguments."""
+        return self.message.format_map(args)
+
+
+CATALOG: tuple[Rule, ...] = (
+    Rule(
+        code="CLT101",
+        name="await-sync-cache-call",
+        summary="`await` on a call of a synchronous cache method",
+        message=(
+            "`await` on synchronous {cls}.{method}() called on '{receiver}'; "
+            "wrap the cache in cachelint.runtime.AsyncCacheManager and await its "
+            "typed methods, or drop the `await`"
+        ),
+        fix_title="Use the typed async cache API (AsyncCacheManager)",
+        default_enabled=True,
+        mypy_code="cachelint-await-sync",
+        what=(
+            "Finds `await` applied to the call of a cache method that is a plain "
+            "`def` on a synchronous cache class (`CacheManager` by default, every "
+            "class listed in `sync-cache-classes`, and their subclasses)."
+        ),
+        why=(
+            "A synchronous method returns its value, not an awaitable, so the "
+            "`await` raises `TypeError: object ... can't be used in 'await' "
+            "expression` at run time. Code that swallows cache errors turns this "
+            "into a cache that never hits; tests that replace the cache with "
+            "`AsyncMock()` hide it completely."
+        ),
+        example=(
+            "async def analyze(deps: Deps) -> list[PatternAnalysis]:\n"
+            "    cached = await deps.cache_manager.get(\"patterns\", key)"
+        ),
+        use_instead=(
+            "cache = AsyncCacheManager(deps.cache_manager)\n"
+            "cached = await cache.get_list(CacheKey(\"patterns\", key), PatternAnalysis)"
+        ),
+        fix_safety=(
+            "The codemod rewrites the call to the typed async API only when it "
+            "knows the model class (from the enclosing function's return "
+            "annotation or the annotated target); the value then comes back "
+            "validated. Where it cannot know the type it reports the site instead."
+        ),
+        fixable=True,
+    ),
+    Rule(
+        code="CLT102",
+        name="cache-call-signature",
+        summary="cache method called with arguments that do not bind to its signature",
+        message=(
+            "'{receiver}.{method}({args})' does not match {cls}.{method}{signature}: "
+            "{problem}; pass the arguments the method declares"
+        ),
+        fix_title="Call the cache method with its declared parameters",
+        default_enabled=True,
+        mypy_code="cachelint-cache-signature",
+        what=(
+            "Finds calls of a synchronous cache method whose arguments cannot "
+            "bind to the method's real signature (read from the class's source, "
+            "or from `method-signatures` in the configuration): too many or too "
+            "few positional arguments, unknown keywords, a parameter given twice."
+        ),
+        why=(
+            "`get(cache_key)` on a cache whose method is `get(cache_type, "
+            "content_key)` raises `TypeError` at run time; when the cache call "
+            "sits in a `try/except Exception`, the bug silently disables caching."
+        ),
+        example=(
+            "cache_key = _generate_cache_key(\"analyze_patterns\", findings)\n"
+            "cached = deps.cache_manager.get(cache_key)"
+        ),
+        use_instead=(
+            "key = CacheKey.for_content(\"analyze_patterns\", findings)\n"
+            "cached = await AsyncCacheManager(deps.cache_manager).get_list(key, PatternAnalysis)"
+        ),
+        fix_safety=(
+            "Rewritten together with CLT101 when the call is awaited and the "
+            "model class is known: the single string key becomes a `CacheKey`. "
+            "A non-awaited call with a wrong signature is reported, not rewritten."
+        ),
+        fixable=True,
+    ),
+    Rule(
+        code="CLT103",
+        name="untyped-cache-retrieval",
+        summary="untyped value read from a cache used without validation",
+        message=(
+            "'{name}' comes from {cls}.{method}() (untyped) and is {use} without "
+            "validation; validate it with {fix} or use AsyncCacheManager.get_model/get_list"
+        ),
+        fix_title="Validate the cached value before using it",
+        default_enabled=True,
+        mypy_code="cachelint-untyped-retrieval",
+        what=(
+            "Finds a value read from a cache whose `get` returns `Any` or is "
+            "unannotated, then returned, yielded, attribute-accessed, "
+            "subscripted, iterated, passed on or assigned to an annotated target "
+            "without `Model.model_validate`, `TypeAdapter(...).validate_python`, "
+            "an `isinstance` guard or the typed async API."
+        ),
+        why=(
+            "Whatever was stored comes back: a dict where a model is expected, a "
+            "model from an older schema, or a legacy object. The type checker "
+            "cannot help because the value is `Any`; the error surfaces later, "
+            "far from the cache (`'PatternAnalysis' object has no attribute 'get'`)."
+        ),
+        example=(
+            "cached = deps.cache_manager.get(\"patterns\", key)\n"
+            "if cached:\n"
+            "    return cached"
+        ),
+        use_instead=(
+            "cached = deps.cache_manager.get(\"patterns\", key)\n"
+            "if cached is not None:\n"
+            "    return TypeAdapter(list[PatternAnalysis]).validate_python(cached)"
+        ),
+        fix_safety=(
+            "Fixed as a side effect of the CLT101/CLT102 rewrite (the typed API "
+            "validates). On its own it is reported, never rewritten: which model "
+            "the value should be is a decision for the author."
+        ),
+        fixable=False,
+    ),
+    Rule(
+        code="CLT104",
+        name="blocking-cache-call-in-async",
+        summary="synchronous cache call inside `async def` blocks the event loop",
+        message=(
+            "synchronous {cls}.{method}() called on '{receiver}' inside async def "
+            "{function} blocks the event loop; use AsyncCacheManager (optionally "
+            "with offload=True) or asyncio.to_thread"
+        ),
+        fix_title="Move the cache call off the event loop",
+        default_enabled=False,
+        mypy_code="cachelint-blocking-call",
+        what=(
+            "Finds an un-awaited call of a synchronous cache method directly "
+            "inside an `async def` body (not inside a nested `def` or `lambda`, "
+            "and not handed to `asyncio.to_thread`/`run_in_executor`)."
+        ),
+        why=(
+            "A cache backed by disk or network blocks every other task on the "
+            "event loop while it runs. For an in-memory cache this is harmless, "
+            "which is why the rule is opt-in."
+        ),
+        example=(
+            "async def handler(cache: CacheManager) -> None:\n"
+            "    value = cache.get(\"pages\", url)"
+        ),
+        use_instead=(
+            "async def handler(cache: CacheManager) -> None:\n"
+            "    value = await asyncio.to_thread(cache.get, \"pages\", url)"
+        ),
+        fix_safety=(
+            "Rewritten only with `--include-blocking`, and only where the model "
+            "class is known; the rewrite changes timing (the call now yields to "
+            "the event loop), which is the point but can reorder side effects."
+        ),
+        fixable=True,
+    ),
+    Rule(
+        code="CLT105",
+        name="async-mock-for-sync-cache",
+        summary="`AsyncMock()` stands in for a synchronous cache",
+        message=(
+            "AsyncMock() without a spec given as '{target}', declared {cls} (a "
+            "synchronous cache): every method becomes awaitable and hides "
+            "awaited sync calls; use create_autospec({cls_name}, instance=True)"
+        ),
+        fix_title="Use create_autospec(CacheClass, instance=True)",
+        default_enabled=True,
+        mypy_code="cachelint-async-mock",
+        what=(
+            "Finds `AsyncMock()` created without `spec`/`spec_set` and given "
+            "where a synchronous cache is expected: a constructor or function "
+            "argument, a field or an annotated target whose declared type is a "
+            "synchronous cache class."
+        ),
+        why=(
+            "An `AsyncMock` makes every method return an awaitable, so "
+            "`await cache.get(key)` passes in tests while it raises in "
+            "production. The test suite then certifies the bug."
+        ),
+        example="deps = Deps(cache_manager=AsyncMock())",
+        use_instead="deps = Deps(cache_manager=create_autospec(CacheManager, instance=True))",
+        fix_safety=(
+            "Not rewritten: the test's assertions were written against the "
+            "async mock and must be reviewed."
+        ),
+        fixable=False,
+    ),
+    Rule(
+        code="CLT106",
+        name="dict-access-on-model",
+        summary="dict-style access on a Pydantic model",
+        message=(
+            "dict-style {access} on '{receiver}', declared {cls} (a Pydantic "
+            "model, not a dict); use attribute access{hint}"
+        ),
+        fix_title="Use attribute access on the model",
+        default_enabled=True,
+        mypy_code="cachelint-dict-access-on-model",
+        what=(
+            "Finds `.get(...)`, `.items()`, `.keys()`, `.values()` and `[\"key\"]` "
+            "on a value whose declared type is a Pydantic model (and whose class "
+            "does not define that method itself)."
+        ),
+        why=(
+            "Code that once handled dicts and now receives models fails with "
+            "`'PatternAnalysis' object has no attribute 'get'` — often only on "
+            "the cache-miss path, so it passes every test that hits the cache."
+        ),
+        example="for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.get(\"type\")",
+        use_instead="for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.type",
+        fix_safety=(
+            "Not rewritten: a missing key with a default (`.get(\"k\", d)`) and "
+            "a missing attribute behave differently."
+        ),
+        fixable=False,
+    ),
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in CATALOG}
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOG}
+ACTIVE: tuple[Rule, ...] = tuple(rule for rule in CATALOG if not rule.removed)
+DEFAULT_OFF: tuple[str, ...] = tuple(
+    rule.code for rule in ACTIVE if not rule.default_enabled
+)
+
+
+def get_rule(code_or_name: str) -> Rule:
+    """Look a rule up by code (``CLT103``, case-insensitive) or kebab-case name."""
+    key = code_or_name.strip()
+    rule = BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
+    if rule is None:
+        raise KeyError(code_or_name)
+    return rule
+
+
+def expand_selector(selector: str) -> frozenset[str]:
+    """Codes matched by a flake8/ruff-style selector (``CLT``, ``CLT1``, ``CLT103``, a name).
+
+    Raises ``KeyError`` when the selector matches no rule, so a typo in
+    ``--select`` is an error instead of silently selecting nothing.
+    """
+    key = selector.strip()
+    if key.lower() in BY_NAME:
+        return frozenset({BY_NAME[key.lower()].code})
+    upper = key.upper()
+    if upper == "ALL":
+        return frozenset(rule.code for rule in ACTIVE)
+    matched = frozenset(rule.code for rule in ACTIVE if rule.code.startswith(upper))
+    if not matched or not upper.startswith(PREFIX[: len(upper)]):
+        raise KeyError(selector)
+    return matched
