@@ -1,0 +1,136 @@
+"""Shared helpers for the runtime tests: sample models, a fake clock, faulty caches."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any, TypeVar
+
+from memory_cache import CacheManager
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class PatternAnalysis(BaseModel):
+    pattern: str
+    confidence: float
+    evidence: list[str] = []
+
+
+class Finding(BaseModel):
+    title: str
+    seen_at: datetime
+
+
+def patterns(n: int = 3) -> list[PatternAnalysis]:
+    return [
+        PatternAnalysis(pattern=f"p{i}", confidence=i / 10, evidence=[f"e{i}"])
+        for i in range(n)
+    ]
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+class FakeClock:
+    """Monotonic seconds that only move when told to."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class CacheDown(RuntimeError):
+    pass
+
+
+class FlakyCache(CacheManager):
+    """A real cache whose get/set/delete raise while ``failing`` is set."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.failing = False
+        self.calls = 0
+
+    def get(self, cache_type: str, content_key: str) -> Any:
+        self.calls += 1
+        if self.failing:
+            raise CacheDown("get failed")
+        return super().get(cache_type, content_key)
+
+    def set(
+        self,
+        cache_type: str,
+        content_key: str,
+        value: Any,
+        ttl_override: float | None = None,
+    ) -> None:
+        self.calls += 1
+        if self.failing:
+            raise CacheDown("set failed")
+        super().set(cache_type, content_key, value, ttl_override)
+
+    def delete(self, cache_type: str, content_key: str) -> bool:
+        self.calls += 1
+        if self.failing:
+            raise CacheDown("delete failed")
+        return super().delete(cache_type, content_key)
+
+
+class InstrumentedCache(CacheManager):
+    """A real cache that records the most threads ever inside it at once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._count_lock = threading.Lock()
+        self.active = 0
+        self.max_active = 0
+        self.entries = 0
+
+    def _enter(self) -> None:
+        with self._count_lock:
+            self.active += 1
+            self.entries += 1
+            self.max_active = max(self.max_active, self.active)
+        time.sleep(0)  # yield the GIL so an unguarded second caller would overlap
+
+    def _leave(self) -> None:
+        with self._count_lock:
+            self.active -= 1
+
+    def get(self, cache_type: str, content_key: str) -> Any:
+        self._enter()
+        try:
+            return super().get(cache_type, content_key)
+        finally:
+            self._leave()
+
+    def set(
+        self,
+        cache_type: str,
+        content_key: str,
+        value: Any,
+        ttl_override: float | None = None,
+    ) -> None:
+        self._enter()
+        try:
+            super().set(cache_type, content_key, value, ttl_override)
+        finally:
+            self._leave()
+
+    def delete(self, cache_type: str, content_key: str) -> bool:
+        self._enter()
+        try:
+            return super().delete(cache_type, content_key)
+        finally:
+            self._leave()
