@@ -54,7 +54,7 @@ def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[D
         return []
     ctx = Context(model, knowledge, settings)
     found: dict[tuple[int, int, str], Diagnostic] = {}
-    for visit in model.visits:
+    for visit in model.candidates:
         checks = _NODE_CHECKS.get(type(visit.node))
         if not checks:
             continue

@@ -19,8 +19,9 @@ import ast
 import builtins
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Union
+from typing import Iterator, Union
 
 from cachelint.analysis.signature import Signature
 
@@ -35,10 +36,15 @@ class FunctionSummary:
     name: str
     qualname: str
     is_async: bool
-    signature: Signature
+    args: ast.arguments
+    drop_first: bool
     returns: ast.expr | None
     decorators: frozenset[str]
     line: int
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature.from_arguments(self.args, drop_first=self.drop_first)
 
     @property
     def is_property(self) -> bool:
@@ -61,8 +67,20 @@ class ClassSummary:
     #: Fields excluded from the generated ``__init__`` (``ClassVar``, ``field(init=False)``).
     non_init_fields: set[str] = field(default_factory=set)
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
-    instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    method_nodes: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def instance_attrs(self) -> dict[str, tuple[str, ast.expr]]:
+        """``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
+
+        Read on first use: walking every method body is the costliest part of a
+        summary and most classes are never asked about.
+        """
+        attrs: dict[str, tuple[str, ast.expr]] = {}
+        conflicts: set[str] = set()
+        for node in self.method_nodes:
+            _collect_self_attrs(node, attrs, conflicts)
+        return attrs
 
 
 @dataclass
@@ -149,7 +167,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, module: 
         name=node.name,
         qualname=f"{owner}.{node.name}",
         is_async=isinstance(node, ast.AsyncFunctionDef),
-        signature=Signature.from_arguments(node.args, drop_first=method and not is_static),
+        args=node.args,
+        drop_first=method and not is_static,
         returns=node.returns,
         decorators=decorators,
         line=node.lineno,
@@ -196,7 +215,6 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
         bases=list(node.bases),
         decorators=frozenset(_decorator_name(d, module) for d in node.decorator_list),
     )
-    attr_conflicts: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             summary.fields[stmt.target.id] = stmt.annotation
@@ -208,17 +226,36 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
             # Keep the implementation over @overload stubs and the getter over property setters.
             if existing is None or (existing.is_overload and not func.is_overload):
                 summary.methods[stmt.name] = func
-            _collect_self_attrs(stmt, summary, attr_conflicts)
+            summary.method_nodes.append(stmt)
     return summary
 
 
-def _collect_self_attrs(func: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicts: set[str]) -> None:
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in a body, nested blocks included, nested scopes excluded.
+
+    Cheaper than ``ast.walk``: expressions are never entered.
+    """
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(stmt, name, None)
+            if block:
+                stack.extend(reversed(block))
+
+
+def _collect_self_attrs(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, attrs: dict[str, tuple[str, ast.expr]], conflicts: set[str]
+) -> None:
     args = [*func.args.posonlyargs, *func.args.args]
     if not args:
         return
     self_name = args[0].arg
     params = {a.arg: a.annotation for a in [*args[1:], *func.args.kwonlyargs] if a.annotation is not None}
-    for stmt in ast.walk(func):
+    for stmt in _statements(func.body):
         if isinstance(stmt, ast.AnnAssign):
             targets: list[ast.expr] = [stmt.target]
             value = stmt.value
@@ -231,11 +268,11 @@ def _collect_self_attrs(func: ast.FunctionDef | ast.AsyncFunctionDef, summary: C
         if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name):
             continue
         if isinstance(stmt, ast.AnnAssign):
-            _record(summary.instance_attrs, conflicts, target.attr, ("ann", stmt.annotation))
+            _record(attrs, conflicts, target.attr, ("ann", stmt.annotation))
         elif isinstance(value, ast.Name) and value.id in params:
-            _record(summary.instance_attrs, conflicts, target.attr, ("ann", params[value.id]))
+            _record(attrs, conflicts, target.attr, ("ann", params[value.id]))
         elif value is not None:
-            _record(summary.instance_attrs, conflicts, target.attr, ("value", value))
+            _record(attrs, conflicts, target.attr, ("value", value))
 
 
 def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:

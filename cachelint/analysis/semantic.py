@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
 from cachelint.analysis.knowledge import Knowledge
@@ -88,8 +88,7 @@ class Scope:
         return None
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(NamedTuple):
     node: ast.AST
     parent: ast.AST | None
     scope: Scope
@@ -116,32 +115,71 @@ class FileModel:
         self.module = module
         self.knowledge = knowledge
         self.index: ProjectIndex = knowledge.index
-        self.visits: list[Visit] = []
+        self.calls: list[Visit] = []
+        self.subscripts: list[Visit] = []
+        self.names: list[Visit] = []  # every Name in Load context
+        self.candidates: list[Visit] = []  # calls and subscripts in source order
         self.scopes: list[Scope] = []
         self.parents: dict[int, ast.AST] = {}
         self._types: dict[int, Ty | None] = {}
         self._names: dict[tuple[int, str], Ty | None] = {}
         self._in_progress: set[tuple[int, str]] = set()
+        self._aliases: dict[frozenset[str], frozenset[str]] = {}
         self.module_scope = Scope("module", tree, None, module)
 
     # -- building ------------------------------------------------------------
 
     def build(self) -> FileModel:
+        """One pass over the tree: scopes and bindings, parents, and the nodes checks look at.
+
+        This is the hot loop of the engine (every node of every file), so it
+        dispatches on the node type through a table and skips ``ctx`` nodes.
+        """
         self.scopes.append(self.module_scope)
+        parents = self.parents
+        binders = _BINDERS
+        calls, subscripts, names = self.calls, self.subscripts, self.names
+        ast_type = ast.AST
+        name_type, call_type, subscript_type, load_type = ast.Name, ast.Call, ast.Subscript, ast.Load
         stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(self.tree, None, self.module_scope)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, parent, scope = stack.pop()
-            self.visits.append(Visit(node, parent, scope))
+            node, parent, scope = pop()
             if parent is not None:
-                self.parents[id(node)] = parent
-            inner = self._bind(node, scope)
-            children = list(ast.iter_child_nodes(node))
-            for child in reversed(children):
-                child_scope = inner if inner is not None and self._inside(node, child) else scope
-                stack.append((child, node, child_scope))
+                parents[id(node)] = parent
+            node_type = type(node)
+            if node_type is name_type:
+                if type(node.ctx) is load_type:  # type: ignore[attr-defined]
+                    names.append(Visit(node, parent, scope))
+                continue
+            if node_type is call_type:
+                calls.append(Visit(node, parent, scope))
+            elif node_type is subscript_type:
+                subscripts.append(Visit(node, parent, scope))
+            binder = binders.get(node_type)
+            inner = binder(self, node, scope) if binder is not None else None
+            children: list[ast.AST] = []
+            for field_name in node._fields:
+                if field_name == "ctx":
+                    continue
+                value = getattr(node, field_name, None)
+                if type(value) is list:
+                    children.extend(item for item in value if isinstance(item, ast_type))
+                elif isinstance(value, ast_type):
+                    children.append(value)
+            children.reverse()
+            if inner is None:
+                for child in children:
+                    push((child, node, scope))
+            else:
+                for child in children:
+                    push((child, node, inner if self._inside(node, child) else scope))
         for scope in self.scopes:
             for name in scope.globals_:
                 self.module_scope.bind(name, "unknown", None, scope.node)
+        self.candidates = sorted(
+            [*calls, *subscripts], key=lambda v: (getattr(v.node, "lineno", 0), getattr(v.node, "col_offset", 0))
+        )
         return self
 
     @staticmethod
@@ -162,79 +200,114 @@ class FileModel:
         self.scopes.append(scope)
         return scope
 
-    def _bind(self, node: ast.AST, scope: Scope) -> Scope | None:
-        """Record what ``node`` binds in ``scope``; return the new scope it opens, if any."""
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope.bind(node.name, "def", node, node)
-            owner = None
-            if scope.kind == "class" and isinstance(scope.node, ast.ClassDef) and scope.parent is self.module_scope:
-                owner = f"{self.module.name}.{scope.node.name}"
-            inner = self._new_scope("function", node, scope, is_async=isinstance(node, ast.AsyncFunctionDef), cls=owner)
-            self._bind_params(node, node.args, inner, owner)
-            return inner
-        if isinstance(node, ast.Lambda):
-            inner = self._new_scope("lambda", node, scope)
-            self._bind_params(node, node.args, inner, None)
-            return inner
-        if isinstance(node, ast.ClassDef):
-            scope.bind(node.name, "class", node, node)
-            return self._new_scope("class", node, scope)
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            inner = self._new_scope("comprehension", node, scope)
-            for comp in node.generators:
-                for name, target, whole in _target_names(comp.target):
-                    if whole and not comp.is_async:
-                        inner.bind(name, "iter", comp.iter, target)
-                    else:
-                        inner.bind(name, "unknown", None, target)
-            return inner
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                for name, target_node, whole in _target_names(target):
-                    scope.bind(name, "value" if whole else "unknown", node.value if whole else None, target_node)
-        elif isinstance(node, ast.AnnAssign):
-            if isinstance(node.target, ast.Name):
-                scope.bind(node.target.id, "ann", node.annotation, node.target)
-        elif isinstance(node, ast.AugAssign):
-            for name, target_node, _ in _target_names(node.target):
-                scope.bind(name, "unknown", None, target_node)
-        elif isinstance(node, ast.NamedExpr):
-            target_scope = scope
-            while target_scope.kind == "comprehension" and target_scope.parent is not None:
-                target_scope = target_scope.parent
-            target_scope.bind(node.target.id, "value", node.value, node.target)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            for name, target_node, whole in _target_names(node.target):
-                if whole and isinstance(node, ast.For):
-                    scope.bind(name, "iter", node.iter, target_node)
+    # -- binders: what each statement binds, in which scope ----------------
+
+    def _bind_function(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        scope.bind(node.name, "def", node, node)
+        owner = None
+        if scope.kind == "class" and isinstance(scope.node, ast.ClassDef) and scope.parent is self.module_scope:
+            owner = f"{self.module.name}.{scope.node.name}"
+        inner = self._new_scope("function", node, scope, is_async=isinstance(node, ast.AsyncFunctionDef), cls=owner)
+        self._bind_params(node, node.args, inner, owner)
+        return inner
+
+    def _bind_lambda(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.Lambda)
+        inner = self._new_scope("lambda", node, scope)
+        self._bind_params(node, node.args, inner, None)
+        return inner
+
+    def _bind_class(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.ClassDef)
+        scope.bind(node.name, "class", node, node)
+        return self._new_scope("class", node, scope)
+
+    def _bind_comprehension(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        inner = self._new_scope("comprehension", node, scope)
+        for comp in node.generators:
+            for name, target, whole in _target_names(comp.target):
+                if whole and not comp.is_async:
+                    inner.bind(name, "iter", comp.iter, target)
                 else:
+                    inner.bind(name, "unknown", None, target)
+        return inner
+
+    def _bind_assign(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.Assign)
+        for target in node.targets:
+            for name, target_node, whole in _target_names(target):
+                scope.bind(name, "value" if whole else "unknown", node.value if whole else None, target_node)
+        return None
+
+    def _bind_annassign(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.AnnAssign)
+        if isinstance(node.target, ast.Name):
+            scope.bind(node.target.id, "ann", node.annotation, node.target)
+        return None
+
+    def _bind_unknown_target(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.AugAssign)
+        for name, target_node, _ in _target_names(node.target):
+            scope.bind(name, "unknown", None, target_node)
+        return None
+
+    def _bind_walrus(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.NamedExpr)
+        target_scope = scope
+        while target_scope.kind == "comprehension" and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        target_scope.bind(node.target.id, "value", node.value, node.target)
+        return None
+
+    def _bind_for(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.For, ast.AsyncFor))
+        for name, target_node, whole in _target_names(node.target):
+            if whole and isinstance(node, ast.For):
+                scope.bind(name, "iter", node.iter, target_node)
+            else:
+                scope.bind(name, "unknown", None, target_node)
+        return None
+
+    def _bind_with(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.With, ast.AsyncWith))
+        for item in node.items:
+            if item.optional_vars is not None:
+                for name, target_node, _ in _target_names(item.optional_vars):
                     scope.bind(name, "unknown", None, target_node)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    for name, target_node, _ in _target_names(item.optional_vars):
-                        scope.bind(name, "unknown", None, target_node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            self._bind_import(node, scope)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            scope.bind(node.name, "unknown", None, node)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            for name in node.names:
-                scope.bind(name, "unknown", None, node)
-                if isinstance(node, ast.Global):
-                    scope.globals_.add(name)
-        elif isinstance(node, ast.Delete):
-            for target in node.targets:
-                for name, target_node, _ in _target_names(target):
-                    scope.bind(name, "unknown", None, target_node)
-        elif hasattr(ast, "MatchAs") and isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            scope.bind(node.name, "unknown", None, node)
-        elif hasattr(ast, "MatchMapping") and isinstance(node, ast.MatchMapping) and node.rest:
-            scope.bind(node.rest, "unknown", None, node)
-        elif hasattr(ast, "TypeAlias") and isinstance(node, getattr(ast, "TypeAlias")):
-            name_node = getattr(node, "name", None)
-            if isinstance(name_node, ast.Name):
-                scope.bind(name_node.id, "unknown", None, node)
+        return None
+
+    def _bind_import_node(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.Import, ast.ImportFrom))
+        self._bind_import(node, scope)
+        return None
+
+    def _bind_named(self, node: ast.AST, scope: Scope) -> Scope | None:
+        """``except E as name``, ``match`` captures, ``type X = ...``: unknown types."""
+        name = getattr(node, "name", None)
+        if isinstance(name, ast.Name):  # PEP 695 ``type X = ...``
+            name = name.id
+        if isinstance(name, str):
+            scope.bind(name, "unknown", None, node)
+        rest = getattr(node, "rest", None)
+        if isinstance(rest, str):
+            scope.bind(rest, "unknown", None, node)
+        return None
+
+    def _bind_declaration(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, (ast.Global, ast.Nonlocal))
+        for name in node.names:
+            scope.bind(name, "unknown", None, node)
+            if isinstance(node, ast.Global):
+                scope.globals_.add(name)
+        return None
+
+    def _bind_delete(self, node: ast.AST, scope: Scope) -> Scope | None:
+        assert isinstance(node, ast.Delete)
+        for target in node.targets:
+            for name, target_node, _ in _target_names(target):
+                scope.bind(name, "unknown", None, target_node)
         return None
 
     def _bind_params(self, node: ast.AST, args: ast.arguments, scope: Scope, owner: str | None) -> None:
@@ -465,6 +538,20 @@ class FileModel:
             return Inst(COROUTINE, (result,)) if result is not None else None
         return result
 
+    def aliases_of(self, qualnames: frozenset[str]) -> frozenset[str]:
+        """Local names under which any scope of this file imports one of ``qualnames``."""
+        found = self._aliases.get(qualnames)
+        if found is None:
+            found = frozenset(
+                name
+                for scope in self.scopes
+                for name, bindings in scope.bindings.items()
+                for kind, payload, _ in bindings
+                if kind == "import" and payload in qualnames
+            )
+            self._aliases[qualnames] = found
+        return found
+
     def receiver_cache(self, receiver: ast.expr, scope: Scope) -> str | None:
         """The sync cache class ``receiver`` is an instance of, when the engine knows it."""
         ty = without_none(self.type_of(receiver, scope))
@@ -479,3 +566,33 @@ class FileModel:
             if isinstance(name, str) and any(fnmatchcase(name, pattern) for pattern in patterns):
                 return self.knowledge.settings.sync_cache_classes[0]
         return None
+
+
+_Binder = Callable[[FileModel, ast.AST, Scope], "Scope | None"]
+_BINDERS: dict[type[ast.AST], _Binder] = {
+    ast.FunctionDef: FileModel._bind_function,
+    ast.AsyncFunctionDef: FileModel._bind_function,
+    ast.Lambda: FileModel._bind_lambda,
+    ast.ClassDef: FileModel._bind_class,
+    ast.ListComp: FileModel._bind_comprehension,
+    ast.SetComp: FileModel._bind_comprehension,
+    ast.DictComp: FileModel._bind_comprehension,
+    ast.GeneratorExp: FileModel._bind_comprehension,
+    ast.Assign: FileModel._bind_assign,
+    ast.AnnAssign: FileModel._bind_annassign,
+    ast.AugAssign: FileModel._bind_unknown_target,
+    ast.NamedExpr: FileModel._bind_walrus,
+    ast.For: FileModel._bind_for,
+    ast.AsyncFor: FileModel._bind_for,
+    ast.With: FileModel._bind_with,
+    ast.AsyncWith: FileModel._bind_with,
+    ast.Import: FileModel._bind_import_node,
+    ast.ImportFrom: FileModel._bind_import_node,
+    ast.ExceptHandler: FileModel._bind_named,
+    ast.Global: FileModel._bind_declaration,
+    ast.Nonlocal: FileModel._bind_declaration,
+    ast.Delete: FileModel._bind_delete,
+}
+for _name in ("MatchAs", "MatchStar", "MatchMapping", "TypeAlias"):
+    if hasattr(ast, _name):
+        _BINDERS[getattr(ast, _name)] = FileModel._bind_named

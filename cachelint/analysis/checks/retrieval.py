@@ -19,7 +19,7 @@ from typing import Iterator
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
 from cachelint.analysis.semantic import CACHE_GETTERS, Scope, Visit
-from cachelint.analysis.types import ClassRef, Untyped
+from cachelint.analysis.types import ClassRef, Untyped, is_untyped
 
 _VALIDATOR_METHODS = frozenset(
     {
@@ -73,13 +73,23 @@ def _is_harmless_call(ctx: Context, call: ast.Call, scope: Scope) -> bool:
     return False
 
 
+def _declares_result(ctx: Context, scope: Scope) -> bool:
+    """Whether the enclosing function promises a type: returning into ``-> Any`` (or no
+    annotation) hands the value on as untyped as it came, a thin wrapper, not a use."""
+    function = ctx.enclosing_function(scope)
+    if function is None or function.returns is None:
+        return False
+    declared = ctx.knowledge.resolver.resolve(function.returns, scope)
+    return declared is not None and not is_untyped(declared)
+
+
 def _use(ctx: Context, expr: ast.AST, scope: Scope) -> str | None:
     """How ``expr`` (a cached value) is used by its parent, or None when it is not a use."""
     parent = ctx.model.parent(expr)
     if isinstance(parent, ast.Return) and parent.value is expr:
-        return "returned"
+        return "returned" if _declares_result(ctx, scope) else None
     if isinstance(parent, (ast.Yield, ast.YieldFrom)) and parent.value is expr:
-        return "yielded"
+        return "yielded" if _declares_result(ctx, scope) else None
     if isinstance(parent, ast.Attribute) and parent.value is expr:
         return f"attribute-accessed (.{parent.attr})"
     if isinstance(parent, ast.Subscript) and parent.value is expr:
@@ -119,10 +129,9 @@ def _fix_for(ctx: Context, scope: Scope, use: str) -> str:
 def _validated_names(ctx: Context) -> set[tuple[int, str]]:
     """(scope id, name) pairs validated somewhere: such names are never reported."""
     validated: set[tuple[int, str]] = set()
-    for visit in ctx.model.visits:
+    for visit in ctx.model.calls:
         node = visit.node
-        if not isinstance(node, ast.Call):
-            continue
+        assert isinstance(node, ast.Call)
         name = _callee_name(node.func)
         if name != "isinstance" and not _is_validator(ctx, node, visit.scope):
             continue
@@ -140,7 +149,7 @@ def _validated_names(ctx: Context) -> set[tuple[int, str]]:
 def check_file(ctx: Context) -> Iterator[Diagnostic]:
     model = ctx.model
     tainted: dict[tuple[int, str], tuple[Untyped, int]] = {}
-    for visit in model.visits:
+    for visit in model.calls:
         node = visit.node
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CACHE_GETTERS:
             source = model.type_of(node, visit.scope)
@@ -163,10 +172,10 @@ def check_file(ctx: Context) -> Iterator[Diagnostic]:
         return
     validated = _validated_names(ctx)
     reported: set[tuple[int, str]] = set()
-    for visit in model.visits:
+    uses = sorted(model.names, key=lambda v: (getattr(v.node, "lineno", 0), getattr(v.node, "col_offset", 0)))
+    for visit in uses:
         node = visit.node
-        if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)):
-            continue
+        assert isinstance(node, ast.Name)
         owner = model.lookup_scope(node.id, visit.scope)
         if owner is None:
             continue

@@ -23,6 +23,9 @@ MOCKER_FIXTURES = frozenset({"pytest_mock.MockerFixture", "pytest_mock.plugin.Mo
 
 def _is_unspecced_async_mock(ctx: Context, node: ast.Call, visit: Visit) -> bool:
     func = node.func
+    spelled = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    if spelled != "AsyncMock" and spelled not in ctx.model.aliases_of(ASYNC_MOCKS):
+        return False  # every call passes here: decide on the spelling before typing anything
     callee = ctx.model.type_of(func, visit.scope)
     is_mock = isinstance(callee, ClassRef) and callee.qualname in ASYNC_MOCKS
     if not is_mock and isinstance(func, ast.Attribute) and func.attr == "AsyncMock":
