@@ -293,6 +293,8 @@ def expand_selector(selector: str) -> frozenset[str]:
     ``--select`` is an error instead of silently selecting nothing.
     """
     key = selector.strip()
+    if not key:
+        raise KeyError(selector)
     if key.lower() in BY_NAME:
         return frozenset({BY_NAME[key.lower()].code})
     upper = key.upper()

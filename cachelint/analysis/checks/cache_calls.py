@@ -8,6 +8,7 @@ fix hint for the codemod (model class, list or single) is attached here.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Iterator
 
 from cachelint.analysis.context import Context
@@ -68,14 +69,14 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
     """What the codemod needs to rewrite this call, or why it must not."""
     assert isinstance(node.func, ast.Attribute)
     function = ctx.enclosing_function(visit.scope)
-    base = {
-        "method": info.name,
-        "receiver": ctx.source(node.func.value),
-        "operation": function.name if function is not None else None,
-        "awaited": awaited,
-    }
+    base = FixHint(
+        method=info.name,
+        receiver=ctx.source(node.func.value),
+        operation=function.name if function is not None else None,
+        awaited=awaited,
+    )
     if info.name not in REWRITABLE:
-        return FixHint(**base, reason=f"only get and set calls are rewritten, not {info.name}()")  # type: ignore[arg-type]
+        return replace(base, reason=f"only get and set calls are rewritten, not {info.name}()")
     target: Ty | None = None
     origin = "the enclosing function's return annotation"
     if info.name == "set" and len(node.args) == 2 and not node.keywords:
@@ -91,11 +92,11 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
         target = ctx.knowledge.resolver.resolve(function.returns, visit.scope)
         origin = "the enclosing function's return annotation"
     if info.name == "get" and len(node.args) + len(node.keywords) not in (1, 2):
-        return FixHint(**base, reason="the key arguments cannot be mapped to a CacheKey")  # type: ignore[arg-type]
+        return replace(base, reason="the key arguments cannot be mapped to a CacheKey")
     shape = ctx.model_shape(target)
     if shape is None:
-        return FixHint(  # type: ignore[arg-type]
-            **base,
+        return replace(
+            base,
             reason=(
                 f"cannot tell which Pydantic model the cached value is from {origin}; "
                 "annotate it as list[Model] or Model"
@@ -103,7 +104,7 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
         )
     kind, model = shape
     local, why = ctx.local_name(model)
-    return FixHint(**base, shape=kind, model=model, model_source=local, reason=why)  # type: ignore[arg-type]
+    return replace(base, shape=kind, model=model, model_source=local, reason=why)
 
 
 NODE_CHECKS = [(ast.Call, check_call)]
