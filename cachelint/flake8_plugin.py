@@ -17,6 +17,9 @@ from typing import Any, ClassVar, Iterator
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings
 
+# Not a rule: the code of the one result line that reports a broken nested configuration.
+CONFIG_ERROR_CODE = "CLT000"
+
 # flake8 option name -> (Settings field, is a path list)
 _OPTIONS: dict[str, tuple[str, bool]] = {
     "cachelint-sync-cache-classes": ("sync_cache_classes", False),
@@ -36,6 +39,7 @@ class CacheLintChecker:
     version = __version__
     overrides: ClassVar[dict[str, Any]] = {}
     _settings: ClassVar[dict[Path, Settings]] = {}
+    _reported: ClassVar[set[str]] = set()
 
     def __init__(self, tree: ast.AST, filename: str) -> None:
         self.tree = tree
@@ -64,7 +68,11 @@ class CacheLintChecker:
         cls.overrides = overrides
         cls._settings = {}
         try:
-            load_settings(Path.cwd())
+            # Validate every configuration the named paths use, up front and once:
+            # an exception inside flake8's worker processes would be far less clear.
+            for start in {Path.cwd(), *(Path(name) for name in getattr(options, "filenames", []) or [])}:
+                if start.exists():
+                    load_settings(start)
         except ConfigError as error:
             # flake8 would print a traceback for an exception; one line is what the user needs.
             print(f"cachelint: error: {error}", file=sys.stderr)
@@ -88,7 +96,12 @@ class CacheLintChecker:
         try:
             settings = self._settings_for()
         except ConfigError as error:
-            print(f"cachelint: error: {error}", file=sys.stderr)
-            raise SystemExit(2) from None
+            # A nested pyproject.toml parse_options did not see.  Raising here would
+            # make flake8 print a traceback (or hang its worker pool); one result line
+            # per configuration and process says it instead, and fails the run.
+            if str(error) not in self._reported:
+                self._reported.add(str(error))
+                yield 1, 0, f"{CONFIG_ERROR_CODE} cachelint configuration error: {error}", type(self)
+            return
         for diagnostic in check_tree(self.tree, self.filename, settings):
             yield diagnostic.line, diagnostic.col, diagnostic.text(), type(self)
