@@ -206,3 +206,34 @@ def test_pep695_syntax_under_python312(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[(14, 'CLT101')]"
+
+
+def test_installed_source_outranks_the_configured_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "env" / "site-packages"
+    _write(
+        site,
+        {
+            "asynclib/__init__.py": "from .impl import CacheManager\n",
+            "asynclib/impl.py": "class CacheManager:\n    async def get(self, key): ...\n    def set(self, key, value): ...\n",
+        },
+    )
+    project = tmp_path / "project"
+    _write(
+        project,
+        {
+            "pyproject.toml": "",
+            "app.py": """
+                from asynclib import CacheManager
+                from elsewhere import CacheManager as Unseen
+
+                async def f(cache: CacheManager, other: Unseen) -> None:
+                    await cache.get("k")
+                    await cache.set("k", 1)
+                    await other.get("t", "k")
+            """,
+        },
+    )
+    monkeypatch.syspath_prepend(str(site))
+    # get is async in the installed source; set is sync there; Unseen has no source,
+    # so the configuration's default (CacheManager is a sync cache) applies.
+    assert _check(project / "app.py") == [(7, "CLT101"), (8, "CLT101")]

@@ -10,7 +10,10 @@ is guessed from names unless the user opted in with
 from __future__ import annotations
 
 import ast
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
@@ -78,8 +81,11 @@ def _matches(entry: str, qualname: str) -> bool:
 class Knowledge:
     """Class-level facts, memoised per process for one configuration."""
 
-    def __init__(self, index: ProjectIndex, settings: Settings) -> None:
+    def __init__(self, index: ProjectIndex, settings: Settings, *, installed: bool = False) -> None:
         self.index = index
+        # Facts about installed (third-party) packages, looked up only for configured
+        # cache classes the project does not define; None until first needed.
+        self._installed: Knowledge | None = self if installed else None
         self.settings = settings
         self.resolver = AnnotationResolver(index)
         self._kinds: dict[str, CacheKind | None] = {}
@@ -133,8 +139,13 @@ class Knowledge:
                     # wrappers, functools.wraps): the engine does not know, so it is silent.
                     return None
                 return self._from_source(qualname, func, item.module)
-            # A base outside the project: only the configuration can speak for it.
-            if any(_matches(entry, item) for entry in self.settings.sync_cache_classes) and method in self.settings.cache_methods:
+            # A base outside the project: its installed source, else the configuration.
+            if not any(_matches(entry, item) for entry in self.settings.sync_cache_classes):
+                return None
+            installed = self._installed_method(qualname, item, method)
+            if installed is not None:
+                return installed
+            if method in self.settings.cache_methods:
                 return MethodInfo(
                     cls=self.display(qualname),
                     name=method,
@@ -145,6 +156,30 @@ class Knowledge:
                     returns_awaitable=False,
                 )
             return None
+        return None
+
+    def _installed_method(self, receiver: str, qualname: str, method: str) -> MethodInfo | None:
+        """The method as the installed package's source defines it (read, never imported).
+
+        A configured class name like ``CacheManager`` may belong to a library whose
+        ``get`` is ``async def``; its source, when the running environment has it,
+        outranks the configuration's assumption that the class is synchronous.
+        """
+        if self._installed is None:
+            roots = tuple(
+                Path(entry) for entry in sys.path if entry and os.path.isdir(entry) and ("site-packages" in entry or "dist-packages" in entry)
+            )
+            self._installed = Knowledge(ProjectIndex(roots), self.settings, installed=True)
+        external = self._installed
+        summary = external.index.class_summary(qualname)
+        if summary is None:
+            return None
+        for item in external.index.ancestors(summary):
+            if isinstance(item, ClassSummary) and method in item.methods:
+                func = item.methods[method]
+                if external._dynamic(func):
+                    return None
+                return external._from_source(receiver, func, item.module)
         return None
 
     def _configured_signature(self, qualname: str, method: str) -> Signature | None:
