@@ -368,7 +368,10 @@ class ProjectIndex:
                 parts = parts[:-1]
             if parts and all(part.isidentifier() for part in parts):
                 return ".".join(parts), is_package
-        return (path.parent.name if is_package else path.stem), is_package
+        # Not importable by name (outside the roots, or ``case.in.py``): a name that
+        # cannot collide with a real module and has no dots to split on.
+        stem = path.parent.name if is_package else path.name.partition(".")[0]
+        return "_" + "".join(c if c.isalnum() else "_" for c in stem), is_package
 
     def module(self, name: str) -> ModuleSummary | None:
         path = self.module_path(name)
@@ -380,6 +383,8 @@ class ProjectIndex:
         """The summary of the file being checked, built from the tree the caller parsed."""
         abspath = Path(os.path.abspath(path))
         name, is_package = self.module_name_for(abspath)
+        # Its own classes must resolve by qualified name even when no root holds it.
+        self._paths.setdefault(name, abspath)
         summary = self._summary_for_path(abspath, name, tree=tree)
         if summary is None:  # pragma: no cover - a tree was given, so this cannot fail
             summary = summarize(tree, name, abspath, is_package)

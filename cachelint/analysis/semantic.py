@@ -120,7 +120,7 @@ class FileModel:
         self.names: list[Visit] = []  # every Name in Load context
         self.candidates: list[Visit] = []  # calls and subscripts in source order
         self.scopes: list[Scope] = []
-        self.parents: dict[int, ast.AST] = {}
+        self.parents: dict[int, ast.AST | None] = {}
         self._types: dict[int, Ty | None] = {}
         self._names: dict[tuple[int, str], Ty | None] = {}
         self._in_progress: set[tuple[int, str]] = set()
@@ -138,34 +138,44 @@ class FileModel:
         self.scopes.append(self.module_scope)
         parents = self.parents
         binders = _BINDERS
+        child_fields = _CHILD_FIELDS
         calls, subscripts, names = self.calls, self.subscripts, self.names
-        ast_type = ast.AST
         name_type, call_type, subscript_type, load_type = ast.Name, ast.Call, ast.Subscript, ast.Load
+        constant_type = ast.Constant
         stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(self.tree, None, self.module_scope)]
         pop, push = stack.pop, stack.append
         while stack:
             node, parent, scope = pop()
-            if parent is not None:
-                parents[id(node)] = parent
+            if node is None:  # Dict.keys for ``**d`` and kw_defaults hold None
+                continue
             node_type = type(node)
             if node_type is name_type:
+                parents[id(node)] = parent
                 if type(node.ctx) is load_type:  # type: ignore[attr-defined]
                     names.append(Visit(node, parent, scope))
                 continue
-            if node_type is call_type:
-                calls.append(Visit(node, parent, scope))
-            elif node_type is subscript_type:
-                subscripts.append(Visit(node, parent, scope))
+            if node_type is constant_type:
+                continue
+            if node_type in _PARENT_TYPES:
+                parents[id(node)] = parent
+                if node_type is call_type:
+                    calls.append(Visit(node, parent, scope))
+                elif node_type is subscript_type:
+                    subscripts.append(Visit(node, parent, scope))
             binder = binders.get(node_type)
             inner = binder(self, node, scope) if binder is not None else None
+            fields = child_fields.get(node_type)
+            if fields is None:
+                fields = _child_fields(node_type)
             children: list[ast.AST] = []
-            for field_name in node._fields:
-                if field_name == "ctx":
-                    continue
+            for field_name in fields:
                 value = getattr(node, field_name, None)
+                if value is None:
+                    continue
                 if type(value) is list:
-                    children.extend(item for item in value if isinstance(item, ast_type))
-                elif isinstance(value, ast_type):
+                    if value and isinstance(value[0], ast.AST):
+                        children.extend(value)
+                elif isinstance(value, ast.AST):
                     children.append(value)
             children.reverse()
             if inner is None:
@@ -350,6 +360,7 @@ class FileModel:
     # -- queries -------------------------------------------------------------
 
     def parent(self, node: ast.AST) -> ast.AST | None:
+        """The parent of a Name, Call, Subscript, Await, keyword, Starred or Attribute node."""
         return self.parents.get(id(node))
 
     def lookup_scope(self, name: str, scope: Scope) -> Scope | None:
@@ -596,3 +607,20 @@ _BINDERS: dict[type[ast.AST], _Binder] = {
 for _name in ("MatchAs", "MatchStar", "MatchMapping", "TypeAlias"):
     if hasattr(ast, _name):
         _BINDERS[getattr(ast, _name)] = FileModel._bind_named
+
+
+# Node types whose parent a check may ask for (see FileModel.parent).
+_PARENT_TYPES = frozenset({ast.Call, ast.Subscript, ast.Await, ast.keyword, ast.Starred, ast.Attribute})
+# Fields that never hold nodes; skipping them keeps the hot loop short.
+_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async", "type_comment", "simple"})
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    fields = tuple(
+        name
+        for name in node_type._fields
+        if name not in _LEAF_FIELDS and not (name == "name" and node_type is not getattr(ast, "TypeAlias", None))
+    )
+    _CHILD_FIELDS[node_type] = fields
+    return fields

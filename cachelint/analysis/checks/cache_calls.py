@@ -79,8 +79,8 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
         return replace(base, reason=f"only get and set calls are rewritten, not {info.name}()")
     target: Ty | None = None
     origin = "the enclosing function's return annotation"
-    if info.name == "set" and len(node.args) == 2 and not node.keywords:
-        target = ctx.model.type_of(node.args[1], visit.scope)
+    if info.name == "set" and len(node.args) in (2, 3) and not node.keywords:
+        target = ctx.model.type_of(node.args[-1], visit.scope)
         origin = "the stored value's declared type"
     elif info.name == "get":
         holder = visit.parent if awaited else node

@@ -1,0 +1,183 @@
+"""One file through the codemod: decode, engine, plan, LibCST rewrite, proof.
+
+Runs in worker processes, so it takes and returns plain picklable data and
+never writes: the parent decides (``--check``/``--diff``) and writes.  The
+cheap steps come first: ``ast.parse`` and the engine run on every candidate,
+LibCST only on files with a certain fixable site.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cachelint.analysis import Diagnostic, check_tree
+from cachelint.config import ConfigError, load_settings
+from codemods.io import Snapshot, decode
+from codemods.plan import MANUAL_CODES, SITE_CODES, Manual, Plan, Planner
+
+
+@dataclass(frozen=True)
+class Options:
+    include_blocking: bool = False
+    want_diff: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    new: bytes | None = None  # set when the file would change
+    snapshot: Snapshot | None = None
+    diff: str = ""
+    rewritten: Counter[str] = field(default_factory=Counter)  # code -> sites
+    #: "needs manual fix" lines for the file as it is now, and as it would be after the write.
+    manual_before: list[str] = field(default_factory=list)
+    manual_after: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def needs_engine(raw: bytes, include_blocking: bool) -> bool:
+    """The cheap test before ``ast.parse``: can this file hold a site the codemod rewrites or lists?
+
+    Sound for rewrites: a rewritable site is an awaited call (with
+    ``--include-blocking`` also a call in ``async def``).  CLT105 needs an
+    ``AsyncMock``.  CLT103/CLT106 are listed only in files analysed for
+    those reasons: ``cachelint check`` is the complete list.
+    """
+    return b"await" in raw or b"AsyncMock" in raw or (include_blocking and b"async" in raw)
+
+
+def process(path: Path, raw: bytes, stat: object, options: Options) -> FileResult:
+    """Never raises for a bad file: problems become ``errors`` lines naming the file."""
+    shown = str(path)
+    result = FileResult(shown)
+    try:
+        return _process(path, raw, stat, options, result)
+    except RecursionError:
+        result.errors.append(f"{shown}: too deeply nested to rewrite safely; left unchanged")
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
+        result.errors.append(f"{shown}: internal error: {type(error).__name__}: {error}; left unchanged")
+    result.new = None
+    return result
+
+
+def _process(path: Path, raw: bytes, stat: object, options: Options, result: FileResult) -> FileResult:
+    shown = result.path
+    try:
+        source = decode(path, raw, stat)  # type: ignore[arg-type]
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        result.errors.append(f"{shown}: cannot decode: {error}")
+        return result
+    try:
+        settings = load_settings(path)
+    except ConfigError as error:
+        result.errors.append(f"{shown}: {error}")
+        return result
+    try:
+        tree = ast.parse(source.text, filename=shown)
+    except (SyntaxError, ValueError) as error:
+        where = f":{error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
+        message = error.msg if isinstance(error, SyntaxError) else str(error)
+        result.errors.append(f"{shown}{where}: cannot parse: {message}")
+        return result
+    before = check_tree(tree, path, settings)
+    plan = Planner(tree, source.text, path, settings, before, include_blocking=options.include_blocking).plan()
+    if plan.empty:
+        lines = _manual(shown, plan, before, before, plan.manual)
+        result.manual_before = result.manual_after = lines
+        return result
+    import libcst as cst  # only files with a certain site pay for LibCST's import and parse
+
+    from codemods.rewrite import apply
+
+    try:
+        module = cst.parse_module(source.text)
+    except cst.ParserSyntaxError as error:
+        result.errors.append(f"{shown}:{error.raw_line}: LibCST cannot parse: {error.message}; left unchanged")
+        return result
+    new_module, applied = apply(module, plan)
+    planned = {edit.span for edit in plan.calls} | set(plan.bindings)
+    if applied != planned:
+        return _refuse(result, plan, before, "the codemod could not locate this call in the LibCST tree")
+    new_text = new_module.code
+    problem, after = _prove(new_text, path, settings, before, plan)
+    if problem is not None:
+        return _refuse(result, plan, before, problem)
+    result.new = source.encode(new_text)
+    result.snapshot = source.snapshot
+    for edit in plan.calls:
+        for code in edit.codes:
+            result.rewritten[code] += 1
+    result.manual_before = _manual(shown, plan, before, after, plan.manual, positions="before")
+    result.manual_after = _manual(shown, plan, before, after, plan.manual, positions="after")
+    if options.want_diff:
+        result.diff = "".join(
+            difflib.unified_diff(
+                source.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                fromfile=f"a/{shown}", tofile=f"b/{shown}",
+            )
+        )
+    return result
+
+
+def _prove(
+    new_text: str, path: Path, settings: object, before: list[Diagnostic], plan: Plan
+) -> tuple[str | None, list[Diagnostic]]:
+    """The rewrite compiles and the engine finds exactly the CLT101/102 it did not touch."""
+    try:
+        with warnings.catch_warnings():  # the user's own warnings are not ours to print
+            warnings.simplefilter("ignore")
+            compile(new_text, str(path), "exec", dont_inherit=True)
+            tree = ast.parse(new_text, filename=str(path))
+    except (SyntaxError, ValueError) as error:
+        return f"the rewritten file does not compile ({error}); left unchanged", []
+    after = check_tree(tree, path, settings)  # type: ignore[arg-type]
+    expected = Counter(d.text() for d in before if d.code in SITE_CODES) - plan.removed
+    found = Counter(d.text() for d in after if d.code in SITE_CODES)
+    if found != expected:
+        extra = next(iter(found - expected), None) or next(iter(expected - found), "")
+        return f"the re-check after rewriting disagrees ({extra}); left unchanged", after
+    return None, after
+
+
+def _refuse(result: FileResult, plan: Plan, before: list[Diagnostic], reason: str) -> FileResult:
+    manual = [Manual(m.line, m.col, m.code, m.reason) for m in plan.manual]
+    for edit in plan.calls:
+        manual.extend(Manual(line, col, code, reason) for line, col, code in edit.origins)
+    result.manual_before = result.manual_after = _manual(result.path, plan, before, before, manual)
+    result.new = None
+    return result
+
+
+def _manual(
+    shown: str, plan: Plan, before: list[Diagnostic], after: list[Diagnostic], refused: list[Manual],
+    *, positions: str = "before",
+) -> list[str]:
+    """Refused sites plus the findings no rewrite can fix (CLT103 left over, CLT105, CLT106).
+
+    A CLT103 at a value that now comes from ``get_list``/``get_model`` is gone
+    from ``after``; findings are paired across the rewrite by their text.
+    """
+    remaining: dict[str, list[Diagnostic]] = {}
+    for d in after:
+        if d.code in MANUAL_CODES or d.code in SITE_CODES or d.code == "CLT104":
+            remaining.setdefault(d.text(), []).append(d)
+    entries: list[Manual] = []
+    by_position = {(m.line, m.col, m.code): m for m in refused}
+    for d in before:
+        refusal = by_position.pop((d.line, d.col, d.code), None)
+        if refusal is None and d.code not in MANUAL_CODES:
+            continue
+        twins = remaining.get(d.text())
+        if not twins:
+            continue
+        twin = twins.pop(0)
+        where = twin if positions == "after" else d
+        entries.append(Manual(where.line, where.col, d.code, refusal.reason if refusal else d.message))
+    entries.extend(by_position.values())  # refusals without a finding of their own (could not locate)
+    entries.sort(key=lambda m: (m.line, m.col, m.code))
+    return [m.text(shown) for m in entries]

@@ -1,0 +1,124 @@
+"""The LibCST transformer: applies a :class:`~codemods.plan.Plan` to one module.
+
+Nodes are found by source span (``PositionProvider``), never by shape, so
+only the calls the engine reported change.  Imports go through LibCST's
+``AddImportsVisitor`` / ``RemoveImportsVisitor``; user functions (such as a
+key helper that became unused) are never deleted.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from codemods.plan import RUNTIME_MODULE, CallEdit, Plan, Span
+
+
+def _string(text: str) -> cst.SimpleString:
+    return cst.SimpleString('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _arg(node: cst.Arg) -> cst.Arg:
+    """The argument without its own comma and trailing whitespace, to be placed anew."""
+    return cst.Arg(value=node.value)
+
+
+class FixCacheCalls(cst.CSTTransformer):
+    """Rewrites the planned calls; schedules import changes on ``context`` as a LibCST codemod does.
+
+    A plain transformer rather than a ``VisitorBasedCodemodCommand``: the
+    command machinery deep-copies the tree for every pass, which cost more
+    than everything else the codemod does to a file.
+    """
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: CodemodContext, plan: Plan) -> None:
+        super().__init__()
+        self.context = context
+        self.calls = {edit.span: edit for edit in plan.calls}
+        self.bindings = set(plan.bindings)
+        self.unused_imports = plan.unused_imports
+        self.applied: set[Span] = set()
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        found = self.get_metadata(PositionProvider, node)
+        return Span(found.start.line, found.start.column, found.end.line, found.end.column)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        span = self._span(original_node)
+        if span in self.bindings:
+            self.applied.add(span)
+            AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "CacheKey")
+            for module, name, asname in self.unused_imports:
+                RemoveImportsVisitor.remove_unused_import(self.context, module, name, asname)
+            return updated_node.with_changes(
+                func=cst.Attribute(value=cst.Name("CacheKey"), attr=cst.Name("for_content"))
+            )
+        edit = self.calls.get(span)
+        if edit is None or not isinstance(updated_node.func, cst.Attribute):
+            return updated_node
+        self.applied.add(span)
+        return self._rewrite(edit, updated_node, updated_node.func)
+
+    def _rewrite(self, edit: CallEdit, node: cst.Call, func: cst.Attribute) -> cst.BaseExpression:
+        AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "as_async")
+        args = list(node.args)
+        # Original Arg nodes are kept where possible: their commas carry the
+        # call's layout and comments.
+        if edit.key.kind == "pair":
+            AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "CacheKey")
+            pair = cst.Call(func=cst.Name("CacheKey"), args=[_arg(args[0]), _arg(args[1])])
+            key = args[1].with_changes(value=pair)
+        elif edit.key.kind == "wrap":
+            AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "CacheKey")
+            assert edit.key.operation is not None
+            wrapped = cst.Call(func=cst.Name("CacheKey"), args=[cst.Arg(_string(edit.key.operation)), _arg(args[0])])
+            key = args[0].with_changes(value=wrapped)
+        else:
+            key = args[0]
+        new_args = [key]
+        if edit.value_index is not None:
+            new_args.append(args[edit.value_index])
+        if edit.model_source is not None:
+            new_args = _append(new_args, cst.parse_expression(edit.model_source), node.whitespace_before_args)
+        call: cst.BaseExpression = node.with_changes(
+            func=func.with_changes(
+                value=cst.Call(func=cst.Name("as_async"), args=[cst.Arg(func.value)]),
+                attr=cst.Name(edit.method),
+            ),
+            args=new_args,
+        )
+        if edit.add_await:
+            call = cst.Await(
+                expression=call,
+                lpar=[cst.LeftParen()] if edit.parenthesize else [],
+                rpar=[cst.RightParen()] if edit.parenthesize else [],
+            )
+        return call
+
+
+def _append(args: list[cst.Arg], value: cst.BaseExpression, opening: cst.BaseParenthesizableWhitespace) -> list[cst.Arg]:
+    """``args`` plus one more, laid out like the call: a trailing comma stays trailing."""
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else opening
+        if isinstance(between, cst.SimpleWhitespace) and not between.value:
+            between = cst.SimpleWhitespace(" ")
+        return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=between)), cst.Arg(value, comma=last.comma)]
+    return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(value)]
+
+
+def apply(module: cst.Module, plan: Plan) -> tuple[cst.Module, set[Span]]:
+    """The rewritten module and the spans actually changed (a span not found is not applied)."""
+    context = CodemodContext()
+    command = FixCacheCalls(context, plan)
+    # The module was parsed for this rewrite alone, so the wrapper may use it without a copy.
+    new = MetadataWrapper(module, unsafe_skip_copy=True).visit(command)
+    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
+        new = new.visit(AddImportsVisitor(context))
+    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        new = RemoveImportsVisitor(context).transform_module(new)
+    return new, command.applied

@@ -1,0 +1,24 @@
+"""An awaited call that already passes (cache_type, content_key): only the await is wrong (CLT101)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class CacheManager:
+    def get(self, cache_type: str, content_key: str) -> Any:
+        return None
+
+    def set(self, cache_type: str, content_key: str, value: Any) -> None:
+        return None
+
+
+class User(BaseModel):
+    name: str
+
+
+async def find_user(cache: CacheManager, user_id: str) -> User | None:
+    found: User | None = await cache.get("users", user_id)
+    return found
