@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from cachelint import rules
 
@@ -121,9 +122,7 @@ class Settings:
 def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(
-        isinstance(item, str) and item.strip() for item in value
-    ):
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings, got {value!r}")
     return tuple(item.strip() for item in value)
 
@@ -135,9 +134,7 @@ def _code_list(value: object, key: str, where: str) -> tuple[str, ...]:
             rules.expand_selector(code)
         except KeyError:
             known = ", ".join(rule.code for rule in rules.ACTIVE)
-            raise ConfigError(
-                f"{where}: '{key}' names unknown rule {code!r} (known: {known})"
-            ) from None
+            raise ConfigError(f"{where}: '{key}' names unknown rule {code!r} (known: {known})") from None
     return codes
 
 
@@ -149,16 +146,14 @@ def _bool(value: object, key: str, where: str) -> bool:
 
 def _signatures(value: object, key: str, where: str) -> Mapping[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(
-            f"{where}: '{key}' must be a table of \"Class.method\" = \"(params)\", got {value!r}"
-        )
+        raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {value!r}')
     from cachelint.analysis.signature import parse_signature_text
 
     out: dict[str, str] = {}
     for name, sig in value.items():
         if not isinstance(sig, str) or "." not in name:
             raise ConfigError(
-                f"{where}: '{key}.{name}' must map \"Class.method\" to a string like \"(cache_type, content_key)\""
+                f'{where}: \'{key}.{name}\' must map "Class.method" to a string like "(cache_type, content_key)"'
             )
         if parse_signature_text(sig) is None:
             raise ConfigError(f"{where}: '{key}.{name}' = {sig!r} is not a parameter list")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings

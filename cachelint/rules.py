@@ -15,8 +15,8 @@ diagnostic, so one finding reads the same in flake8, the CLI and mypy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 PREFIX = "CLT"
 
@@ -78,11 +78,11 @@ CATALOG: tuple[Rule, ...] = (
         ),
         example=(
             "async def analyze(deps: Deps) -> list[PatternAnalysis]:\n"
-            "    cached = await deps.cache_manager.get(\"patterns\", key)"
+            '    cached = await deps.cache_manager.get("patterns", key)'
         ),
         use_instead=(
             "cache = AsyncCacheManager(deps.cache_manager)\n"
-            "cached = await cache.get_list(CacheKey(\"patterns\", key), PatternAnalysis)"
+            'cached = await cache.get_list(CacheKey("patterns", key), PatternAnalysis)'
         ),
         fix_safety=(
             "The codemod rewrites the call to the typed async API only when it "
@@ -115,11 +115,10 @@ CATALOG: tuple[Rule, ...] = (
             "sits in a `try/except Exception`, the bug silently disables caching."
         ),
         example=(
-            "cache_key = _generate_cache_key(\"analyze_patterns\", findings)\n"
-            "cached = deps.cache_manager.get(cache_key)"
+            'cache_key = _generate_cache_key("analyze_patterns", findings)\ncached = deps.cache_manager.get(cache_key)'
         ),
         use_instead=(
-            "key = CacheKey.for_content(\"analyze_patterns\", findings)\n"
+            'key = CacheKey.for_content("analyze_patterns", findings)\n'
             "cached = await AsyncCacheManager(deps.cache_manager).get_list(key, PatternAnalysis)"
         ),
         fix_safety=(
@@ -153,13 +152,9 @@ CATALOG: tuple[Rule, ...] = (
             "cannot help because the value is `Any`; the error surfaces later, "
             "far from the cache (`'PatternAnalysis' object has no attribute 'get'`)."
         ),
-        example=(
-            "cached = deps.cache_manager.get(\"patterns\", key)\n"
-            "if cached:\n"
-            "    return cached"
-        ),
+        example=('cached = deps.cache_manager.get("patterns", key)\nif cached:\n    return cached'),
         use_instead=(
-            "cached = deps.cache_manager.get(\"patterns\", key)\n"
+            'cached = deps.cache_manager.get("patterns", key)\n'
             "if cached is not None:\n"
             "    return TypeAdapter(list[PatternAnalysis]).validate_python(cached)"
         ),
@@ -192,13 +187,10 @@ CATALOG: tuple[Rule, ...] = (
             "event loop while it runs. For an in-memory cache this is harmless, "
             "which is why the rule is opt-in."
         ),
-        example=(
-            "async def handler(cache: CacheManager) -> None:\n"
-            "    value = cache.get(\"pages\", url)"
-        ),
+        example=('async def handler(cache: CacheManager) -> None:\n    value = cache.get("pages", url)'),
         use_instead=(
             "async def handler(cache: CacheManager) -> None:\n"
-            "    value = await asyncio.to_thread(cache.get, \"pages\", url)"
+            '    value = await asyncio.to_thread(cache.get, "pages", url)'
         ),
         fix_safety=(
             "Rewritten only with `--include-blocking`, and only where the model "
@@ -232,10 +224,7 @@ CATALOG: tuple[Rule, ...] = (
         ),
         example="deps = Deps(cache_manager=AsyncMock())",
         use_instead="deps = Deps(cache_manager=create_autospec(CacheManager, instance=True))",
-        fix_safety=(
-            "Not rewritten: the test's assertions were written against the "
-            "async mock and must be reviewed."
-        ),
+        fix_safety=("Not rewritten: the test's assertions were written against the async mock and must be reviewed."),
         fixable=False,
     ),
     Rule(
@@ -250,7 +239,7 @@ CATALOG: tuple[Rule, ...] = (
         default_enabled=True,
         mypy_code="cachelint-dict-access-on-model",
         what=(
-            "Finds `.get(...)`, `.items()`, `.keys()`, `.values()` and `[\"key\"]` "
+            'Finds `.get(...)`, `.items()`, `.keys()`, `.values()` and `["key"]` '
             "on a value whose declared type is a Pydantic model (and whose class "
             "does not define that method itself)."
         ),
@@ -259,11 +248,10 @@ CATALOG: tuple[Rule, ...] = (
             "`'PatternAnalysis' object has no attribute 'get'` — often only on "
             "the cache-miss path, so it passes every test that hits the cache."
         ),
-        example="for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.get(\"type\")",
+        example='for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.get("type")',
         use_instead="for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.type",
         fix_safety=(
-            "Not rewritten: a missing key with a default (`.get(\"k\", d)`) and "
-            "a missing attribute behave differently."
+            'Not rewritten: a missing key with a default (`.get("k", d)`) and a missing attribute behave differently.'
         ),
         fixable=False,
     ),
@@ -272,9 +260,7 @@ CATALOG: tuple[Rule, ...] = (
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in CATALOG}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOG}
 ACTIVE: tuple[Rule, ...] = tuple(rule for rule in CATALOG if not rule.removed)
-DEFAULT_OFF: tuple[str, ...] = tuple(
-    rule.code for rule in ACTIVE if not rule.default_enabled
-)
+DEFAULT_OFF: tuple[str, ...] = tuple(rule.code for rule in ACTIVE if not rule.default_enabled)
 
 
 def get_rule(code_or_name: str) -> Rule:

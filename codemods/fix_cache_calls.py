@@ -39,12 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 when something would change; write nothing")
     parser.add_argument(
-        "-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
         help="worker processes (default: the number of cores)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument(
-        "--include-blocking", action="store_true",
+        "--include-blocking",
+        action="store_true",
         help="also rewrite un-awaited sync cache calls inside async def (CLT104), adding the await",
     )
     return parser

@@ -134,8 +134,14 @@ class Planner:
     """Plans one file; construct, then call :meth:`plan`."""
 
     def __init__(
-        self, tree: ast.Module, text: str, path: Path, settings: Settings, diagnostics: list[Diagnostic],
-        *, include_blocking: bool,
+        self,
+        tree: ast.Module,
+        text: str,
+        path: Path,
+        settings: Settings,
+        diagnostics: list[Diagnostic],
+        *,
+        include_blocking: bool,
     ) -> None:
         self.tree = tree
         self.path = path
@@ -156,7 +162,9 @@ class Planner:
         wanted = [d for d in self.diagnostics if d.code in codes]
         if not wanted:
             return plan
-        self.model = FileModel(self.tree, self.knowledge.index.file_module(self.tree, self.path), self.knowledge).build()
+        self.model = FileModel(
+            self.tree, self.knowledge.index.file_module(self.tree, self.path), self.knowledge
+        ).build()
         sites = self._group(wanted, plan)
         conflict = self._name_conflict()
         accepted: list[tuple[_Site, CallEdit, ast.Assign | None]] = []
@@ -346,9 +354,7 @@ class Planner:
             return None
         return parent
 
-    def _settle_bindings(
-        self, accepted: list[tuple[_Site, CallEdit, ast.Assign | None]], plan: Plan
-    ) -> None:
+    def _settle_bindings(self, accepted: list[tuple[_Site, CallEdit, ast.Assign | None]], plan: Plan) -> None:
         """A binding is rewritten only when every use of its name survives the key becoming a CacheKey."""
         assert self.model is not None
         keyed: dict[int, ast.Assign] = {}
@@ -421,7 +427,16 @@ class Planner:
         return None
 
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 def _walk_scope(function: ast.AST) -> list[ast.AST]:

@@ -117,8 +117,10 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     if options.want_diff:
         result.diff = "".join(
             difflib.unified_diff(
-                source.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{shown}", tofile=f"b/{shown}",
+                source.text.splitlines(keepends=True),
+                new_text.splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
             )
         )
     return result
@@ -154,8 +156,13 @@ def _refuse(result: FileResult, plan: Plan, before: list[Diagnostic], reason: st
 
 
 def _manual(
-    shown: str, plan: Plan, before: list[Diagnostic], after: list[Diagnostic], refused: list[Manual],
-    *, positions: str = "before",
+    shown: str,
+    plan: Plan,
+    before: list[Diagnostic],
+    after: list[Diagnostic],
+    refused: list[Manual],
+    *,
+    positions: str = "before",
 ) -> list[str]:
     """Refused sites plus the findings no rewrite can fix (CLT103 left over, CLT105, CLT106).
 

@@ -53,8 +53,12 @@ class Progress:
             from rich.progress import Progress as Bar
 
             self._bar = Bar(
-                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(file=stream), transient=True,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=stream),
+                transient=True,
             )
             self._task = self._bar.add_task("cachelint fix", total=total)
 

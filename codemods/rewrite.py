@@ -100,14 +100,22 @@ class FixCacheCalls(cst.CSTTransformer):
         return call
 
 
-def _append(args: list[cst.Arg], value: cst.BaseExpression, opening: cst.BaseParenthesizableWhitespace) -> list[cst.Arg]:
+def _append(
+    args: list[cst.Arg], value: cst.BaseExpression, opening: cst.BaseParenthesizableWhitespace
+) -> list[cst.Arg]:
     """``args`` plus one more, laid out like the call: a trailing comma stays trailing."""
     last = args[-1]
     if isinstance(last.comma, cst.Comma):
-        between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else opening
+        between = (
+            args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else opening
+        )
         if isinstance(between, cst.SimpleWhitespace) and not between.value:
             between = cst.SimpleWhitespace(" ")
-        return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=between)), cst.Arg(value, comma=last.comma)]
+        return [
+            *args[:-1],
+            last.with_changes(comma=cst.Comma(whitespace_after=between)),
+            cst.Arg(value, comma=last.comma),
+        ]
     return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(value)]
 
 

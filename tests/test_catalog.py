@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from expectations import expectations
 
 from cachelint import rules
-from expectations import expectations
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -74,8 +74,6 @@ def test_fixtures_cover_every_rule_with_at_least_as_many_negatives() -> None:
         files = sorted((FIXTURES / "rules").glob(f"clt{rule.code[3:]}_*.py"))
         ok_files = [path for path in files if path.name.endswith("_ok.py")]
         assert ok_files, f"{rule.code} has no *_ok.py fixture"
-        rule_positives = sum(
-            1 for path in files for e in expectations(path) if e.code == rule.code
-        )
+        rule_positives = sum(1 for path in files for e in expectations(path) if e.code == rule.code)
         negatives = sum(_functions(path) for path in ok_files)
         assert negatives >= rule_positives, f"{rule.code}: {negatives} negative cases < {rule_positives} positives"

@@ -33,7 +33,9 @@ def _check(path: Path) -> list[tuple[int, str]]:
 def test_fix_hints_on_the_research_app() -> None:
     path = RESEARCH_APP / "src" / "agents" / "research_executor_tools.py"
     diagnostics = check_source(path.read_text(encoding="utf-8"), path, load_settings(path))
-    hints = {(d.line, d.fix.method, d.fix.shape, d.fix.model_source) for d in diagnostics if d.code == "CLT101" and d.fix}
+    hints = {
+        (d.line, d.fix.method, d.fix.shape, d.fix.model_source) for d in diagnostics if d.code == "CLT101" and d.fix
+    }
     assert hints == {
         (38, "get", "list", "ClusterAnalysis"),
         (48, "set", "list", "ClusterAnalysis"),
@@ -80,7 +82,9 @@ def test_fix_hint_refuses_without_a_model(tmp_path: Path) -> None:
     path = tmp_path / "app.py"
     hints = [d.fix for d in check_source(path.read_text(), path, load_settings(path)) if d.code == "CLT101"]
     assert len(hints) == 2
-    assert hints[0] is not None and not hints[0].certain and "cannot tell which Pydantic model" in (hints[0].reason or "")
+    assert (
+        hints[0] is not None and not hints[0].certain and "cannot tell which Pydantic model" in (hints[0].reason or "")
+    )
     assert hints[1] is not None and not hints[1].certain and "TYPE_CHECKING" in (hints[1].reason or "")
 
 
@@ -180,7 +184,9 @@ def _python312() -> str | None:
     found = shutil.which("python3.12")
     if found is None:
         return None
-    probe = subprocess.run([found, "--version"], capture_output=True, text=True, env={**os.environ, "PYENV_VERSION": "3.12.1"})
+    probe = subprocess.run(
+        [found, "--version"], capture_output=True, text=True, env={**os.environ, "PYENV_VERSION": "3.12.1"}
+    )
     return found if probe.returncode == 0 else None
 
 
@@ -214,7 +220,11 @@ def test_installed_source_outranks_the_configured_name(tmp_path: Path, monkeypat
         site,
         {
             "asynclib/__init__.py": "from .impl import CacheManager\n",
-            "asynclib/impl.py": "class CacheManager:\n    async def get(self, key): ...\n    def set(self, key, value): ...\n",
+            "asynclib/impl.py": """
+                class CacheManager:
+                    async def get(self, key): ...
+                    def set(self, key, value): ...
+            """,
         },
     )
     project = tmp_path / "project"

@@ -17,7 +17,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from expectations import Expected, expectations, extra_args
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +24,7 @@ FILES = sorted(FIXTURES.rglob("*.py"))
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CLT\d{3}) ")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _flake8(args: tuple[str, ...]) -> dict[Path, set[Expected]]:
     files = [str(path) for path in FILES if extra_args(path) == args]
     # DEFAULT: flake8's own default selection (CLT104 then stays off unless extend-selected);
@@ -46,9 +45,7 @@ def _flake8(args: tuple[str, ...]) -> dict[Path, set[Expected]]:
             raise AssertionError(f"unexpected flake8 output: {line}")
         if match is None:
             continue
-        found[Path(match["path"]).resolve()].add(
-            Expected(int(match["line"]), match["code"], int(match["col"]))
-        )
+        found[Path(match["path"]).resolve()].add(Expected(int(match["line"]), match["code"], int(match["col"])))
     return found
 
 
@@ -64,7 +61,5 @@ def test_fixture(path: Path) -> None:
     actual = _flake8(extra_args(path)).get(path.resolve(), set())
     # A marker without a column matches a finding of that code on that line at any column.
     loose = {(e.line, e.code) for e in expected if e.col is None}
-    actual_cmp = {
-        Expected(a.line, a.code, None) if (a.line, a.code) in loose else a for a in actual
-    }
+    actual_cmp = {Expected(a.line, a.code, None) if (a.line, a.code) in loose else a for a in actual}
     assert sorted(actual_cmp) == sorted(expected)

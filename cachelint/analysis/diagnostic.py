@@ -7,8 +7,9 @@ values the catalog template needs, and each front end renders them through
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 
 from cachelint import rules
 

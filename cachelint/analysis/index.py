@@ -18,10 +18,10 @@ from __future__ import annotations
 import ast
 import builtins
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Union
 
 from cachelint.analysis.signature import Signature
 
@@ -119,12 +119,12 @@ class ModuleSummary:
         return None
 
 
-Symbol = Union[
-    tuple[str, ClassSummary, ModuleSummary],
-    tuple[str, FunctionSummary, ModuleSummary],
-    tuple[str, ast.expr, ModuleSummary],
-    tuple[str, ModuleSummary, ModuleSummary],
-]
+Symbol = (
+    tuple[str, ClassSummary, ModuleSummary]
+    | tuple[str, FunctionSummary, ModuleSummary]
+    | tuple[str, ast.expr, ModuleSummary]
+    | tuple[str, ModuleSummary, ModuleSummary]
+)
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str | None:
@@ -160,7 +160,9 @@ def _is_type_checking(test: ast.expr) -> bool:
     return False
 
 
-def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, module: ModuleSummary, *, method: bool) -> FunctionSummary:
+def _function(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, module: ModuleSummary, *, method: bool
+) -> FunctionSummary:
     decorators = frozenset(_decorator_name(d, module) for d in node.decorator_list)
     is_static = any(d.endswith("staticmethod") for d in decorators)
     return FunctionSummary(
@@ -186,12 +188,13 @@ def _init_false(value: ast.expr | None) -> bool:
     if not isinstance(value, ast.Call):
         return False
     return any(
-        kw.arg == "init" and isinstance(kw.value, ast.Constant) and kw.value.value is False
-        for kw in value.keywords
+        kw.arg == "init" and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in value.keywords
     )
 
 
-def _record(table: dict[str, tuple[str, ast.expr]], conflicts: set[str], name: str, entry: tuple[str, ast.expr]) -> None:
+def _record(
+    table: dict[str, tuple[str, ast.expr]], conflicts: set[str], name: str, entry: tuple[str, ast.expr]
+) -> None:
     """Keep one binding per name: an annotation wins; two different values cancel out."""
     if name in conflicts:
         return
@@ -265,7 +268,9 @@ def _collect_self_attrs(
         else:
             continue
         target = targets[0]
-        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name):
+        if not (
+            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name
+        ):
             continue
         if isinstance(stmt, ast.AnnAssign):
             _record(attrs, conflicts, target.attr, ("ann", stmt.annotation))

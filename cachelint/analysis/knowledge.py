@@ -167,7 +167,9 @@ class Knowledge:
         """
         if self._installed is None:
             roots = tuple(
-                Path(entry) for entry in sys.path if entry and os.path.isdir(entry) and ("site-packages" in entry or "dist-packages" in entry)
+                Path(entry)
+                for entry in sys.path
+                if entry and os.path.isdir(entry) and ("site-packages" in entry or "dist-packages" in entry)
             )
             self._installed = Knowledge(ProjectIndex(roots), self.settings, installed=True)
         external = self._installed
@@ -198,7 +200,8 @@ class Knowledge:
             signature=func.signature,
             returns=returns,
             untyped_return=func.returns is None or is_untyped(returns),
-            returns_awaitable=not func.is_async and (is_awaitable(returns) or (func.returns is not None and returns is None)),
+            returns_awaitable=not func.is_async
+            and (is_awaitable(returns) or (func.returns is not None and returns is None)),
         )
 
     @staticmethod
@@ -213,8 +216,7 @@ class Knowledge:
             return self._models[qualname]
         bases = self.settings.model_bases
         result = qualname not in bases and any(
-            (item.qualname if isinstance(item, ClassSummary) else item) in bases
-            for item in self._ancestry(qualname)
+            (item.qualname if isinstance(item, ClassSummary) else item) in bases for item in self._ancestry(qualname)
         )
         self._models[qualname] = result
         return result

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
 from cachelint.analysis.knowledge import Knowledge
@@ -205,7 +206,9 @@ class FileModel:
         # so names in the first iterable still resolve to the enclosing scope.
         return True
 
-    def _new_scope(self, kind: str, node: ast.AST, parent: Scope, *, is_async: bool = False, cls: str | None = None) -> Scope:
+    def _new_scope(
+        self, kind: str, node: ast.AST, parent: Scope, *, is_async: bool = False, cls: str | None = None
+    ) -> Scope:
         scope = Scope(kind, node, parent, self.module, is_async=is_async, cls=cls)
         self.scopes.append(scope)
         return scope
@@ -424,7 +427,11 @@ class FileModel:
             return element_type(self.type_of(payload, scope))
         if kind == "import" and isinstance(payload, str):
             return self.symbol_type(payload)
-        if kind == "def" and scope is self.module_scope and isinstance(payload, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if (
+            kind == "def"
+            and scope is self.module_scope
+            and isinstance(payload, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ):
             return FuncRef(f"{self.module.name}.{payload.name}")
         if kind == "class" and scope is self.module_scope and isinstance(payload, ast.ClassDef):
             return ClassRef(f"{self.module.name}.{payload.name}")
@@ -435,7 +442,7 @@ class FileModel:
         if depth > 8:
             return None
         if qualname.startswith("builtins."):
-            return self._builtin(qualname[len("builtins."):])
+            return self._builtin(qualname[len("builtins.") :])
         qualname = self.index.canonical_name(qualname)
         symbol = self.index.lookup(qualname)
         if symbol is None:
@@ -489,9 +496,17 @@ class FileModel:
                 return None
             base = without_none(self.type_of(node.value, scope))
             if isinstance(base, Inst):
-                if len(base.args) == 1 and base.qualname in ("builtins.list", "collections.abc.Sequence", "collections.abc.MutableSequence"):
+                if len(base.args) == 1 and base.qualname in (
+                    "builtins.list",
+                    "collections.abc.Sequence",
+                    "collections.abc.MutableSequence",
+                ):
                     return base.args[0]
-                if len(base.args) == 2 and base.qualname in ("builtins.dict", "collections.abc.Mapping", "collections.abc.MutableMapping"):
+                if len(base.args) == 2 and base.qualname in (
+                    "builtins.dict",
+                    "collections.abc.Mapping",
+                    "collections.abc.MutableMapping",
+                ):
                     return base.args[1]
             return None
         if isinstance(node, ast.NamedExpr):
@@ -510,7 +525,11 @@ class FileModel:
             return self.knowledge.attribute_type(base.qualname, node.attr)
         if isinstance(base, ModuleRef):
             return self.symbol_type(f"{base.name}.{node.attr}")
-        if isinstance(base, ClassRef) and self.index.class_summary(base.qualname) is None and not base.qualname.startswith("builtins."):
+        if (
+            isinstance(base, ClassRef)
+            and self.index.class_summary(base.qualname) is None
+            and not base.qualname.startswith("builtins.")
+        ):
             return ClassRef(f"{base.qualname}.{node.attr}")
         return None
 
@@ -612,7 +631,9 @@ for _name in ("MatchAs", "MatchStar", "MatchMapping", "TypeAlias"):
 # Node types whose parent a check may ask for (see FileModel.parent).
 _PARENT_TYPES = frozenset({ast.Call, ast.Subscript, ast.Await, ast.keyword, ast.Starred, ast.Attribute})
 # Fields that never hold nodes; skipping them keeps the hot loop short.
-_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async", "type_comment", "simple"})
+_LEAF_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async", "type_comment", "simple"}
+)
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 

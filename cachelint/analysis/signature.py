@@ -43,12 +43,12 @@ class Signature:
         positional = [*args.posonlyargs, *args.args]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
         defaults.extend(args.defaults)
-        for index, (arg, default) in enumerate(zip(positional, defaults)):
+        for index, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
             kind = Kind.POSITIONAL_ONLY if index < len(args.posonlyargs) else Kind.POSITIONAL_OR_KEYWORD
             params.append(Param(arg.arg, kind, _default_text(default), arg.annotation))
         if args.vararg is not None:
             params.append(Param(args.vararg.arg, Kind.VAR_POSITIONAL, None, args.vararg.annotation))
-        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
             params.append(Param(arg.arg, Kind.KEYWORD_ONLY, _default_text(kw_default), arg.annotation))
         if args.kwarg is not None:
             params.append(Param(args.kwarg.arg, Kind.VAR_KEYWORD, None, args.kwarg.annotation))
@@ -97,9 +97,7 @@ class Signature:
             plural = "" if expected == 1 else "s"
             return f"takes {expected} positional argument{plural} but {n_positional} were given"
         filled = {p.name for p in positional[:n_positional]}
-        by_name = {
-            p.name: p for p in self.params if p.kind in (Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)
-        }
+        by_name = {p.name: p for p in self.params if p.kind in (Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)}
         for keyword in keywords:
             if keyword in filled:
                 return f"got multiple values for '{keyword}'"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from cachelint.analysis.index import ProjectIndex
@@ -65,7 +65,7 @@ class Untyped:
     col: int
 
 
-Ty = Union[Inst, ClassRef, ModuleRef, FuncRef, UnionT, Untyped]
+Ty = Inst | ClassRef | ModuleRef | FuncRef | UnionT | Untyped
 
 NONE = Inst("builtins.None")
 ANY = Inst("typing.Any")

@@ -9,7 +9,7 @@ passes that need every node first (CLT103's data flow) export ``FILE_CHECKS``.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic

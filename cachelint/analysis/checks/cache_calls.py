@@ -8,8 +8,8 @@ fix hint for the codemod (model class, list or single) is attached here.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Iterator
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic, FixHint
@@ -40,7 +40,9 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     if awaited and not info.returns_awaitable:
         assert isinstance(parent, ast.Await)
         hint = fix_hint(ctx, visit, node, info, awaited=True)
-        yield Diagnostic(parent.lineno, parent.col_offset, "CLT101", base_args, hint, parent.end_lineno, parent.end_col_offset)
+        yield Diagnostic(
+            parent.lineno, parent.col_offset, "CLT101", base_args, hint, parent.end_lineno, parent.end_col_offset
+        )
     spread = any(isinstance(arg, ast.Starred) for arg in node.args) or any(kw.arg is None for kw in node.keywords)
     if info.signature is not None and not spread:
         problem = info.signature.bind_problem(len(node.args), [kw.arg for kw in node.keywords if kw.arg is not None])
@@ -50,18 +52,26 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
             args["signature"] = info.signature.render()
             args["problem"] = problem
             yield Diagnostic(
-                node.lineno, node.col_offset, "CLT102", args,
+                node.lineno,
+                node.col_offset,
+                "CLT102",
+                args,
                 hint or fix_hint(ctx, visit, node, info, awaited=awaited),
-                node.end_lineno, node.end_col_offset,
+                node.end_lineno,
+                node.end_col_offset,
             )
     if not awaited and ctx.runs_on_event_loop(visit.scope):
         function = ctx.enclosing_function(visit.scope)
         args = dict(base_args)
         args["function"] = function.name if function is not None else "<async>"
         yield Diagnostic(
-            node.lineno, node.col_offset, "CLT104", args,
+            node.lineno,
+            node.col_offset,
+            "CLT104",
+            args,
             fix_hint(ctx, visit, node, info, awaited=False),
-            node.end_lineno, node.end_col_offset,
+            node.end_lineno,
+            node.end_col_offset,
         )
 
 

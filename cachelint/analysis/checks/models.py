@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
@@ -39,14 +39,18 @@ def check_method(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
         return
     key = node.args[0] if node.args else None
     yield Diagnostic(
-        node.lineno, node.col_offset, "CLT106",
+        node.lineno,
+        node.col_offset,
+        "CLT106",
         {
             "access": f".{func.attr}()",
             "receiver": ctx.source(func.value),
             "cls": ctx.knowledge.display(model),
             "hint": _hint(ctx, func.value, key) if func.attr == "get" else "",
         },
-        None, node.end_lineno, node.end_col_offset,
+        None,
+        node.end_lineno,
+        node.end_col_offset,
     )
 
 
@@ -58,14 +62,18 @@ def check_subscript(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     if model is None:
         return
     yield Diagnostic(
-        node.lineno, node.col_offset, "CLT106",
+        node.lineno,
+        node.col_offset,
+        "CLT106",
         {
             "access": f"[{ctx.source(node.slice)}]",
             "receiver": ctx.source(node.value),
             "cls": ctx.knowledge.display(model),
             "hint": _hint(ctx, node.value, node.slice),
         },
-        None, node.end_lineno, node.end_col_offset,
+        None,
+        node.end_lineno,
+        node.end_col_offset,
     )
 
 

@@ -14,11 +14,11 @@ check is deliberately flow-insensitive in the direction of silence.
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
-from cachelint.analysis.semantic import CACHE_GETTERS, Scope, Visit
+from cachelint.analysis.semantic import CACHE_GETTERS, Scope
 from cachelint.analysis.types import ClassRef, Untyped, is_untyped
 
 _VALIDATOR_METHODS = frozenset(
@@ -34,7 +34,21 @@ _VALIDATOR_METHODS = frozenset(
     }
 )
 _HARMLESS_CALLS = frozenset(
-    {"print", "len", "bool", "str", "repr", "type", "id", "hash", "isinstance", "issubclass", "hasattr", "callable", "format"}
+    {
+        "print",
+        "len",
+        "bool",
+        "str",
+        "repr",
+        "type",
+        "id",
+        "hash",
+        "isinstance",
+        "issubclass",
+        "hasattr",
+        "callable",
+        "format",
+    }
 )
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
@@ -194,9 +208,13 @@ def check_file(ctx: Context) -> Iterator[Diagnostic]:
 
 def _diagnostic(ctx: Context, node: ast.AST, name: str, source: Untyped, use: str, scope: Scope) -> Diagnostic:
     return Diagnostic(
-        getattr(node, "lineno", 1), getattr(node, "col_offset", 0), "CLT103",
+        getattr(node, "lineno", 1),
+        getattr(node, "col_offset", 0),
+        "CLT103",
         {"name": name, "cls": source.cls, "method": source.method, "use": use, "fix": _fix_for(ctx, scope, use)},
-        None, getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None),
+        None,
+        getattr(node, "end_lineno", None),
+        getattr(node, "end_col_offset", None),
     )
 
 

@@ -9,7 +9,7 @@ is not reported: the mock may be meant for that member.
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
@@ -109,7 +109,9 @@ def _expected(ctx: Context, node: ast.Call, visit: Visit) -> tuple[str, Ty | Non
     if isinstance(parent, ast.Return) and parent.value is node:
         function = ctx.enclosing_function(visit.scope)
         if function is not None and function.returns is not None:
-            return f"the return value of {function.name}()", ctx.knowledge.resolver.resolve(function.returns, visit.scope)
+            return f"the return value of {function.name}()", ctx.knowledge.resolver.resolve(
+                function.returns, visit.scope
+            )
     return None
 
 
@@ -128,9 +130,13 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     display = ctx.knowledge.display(cls)
     local, _ = ctx.local_name(cls)
     yield Diagnostic(
-        node.lineno, node.col_offset, "CLT105",
+        node.lineno,
+        node.col_offset,
+        "CLT105",
         {"target": target.rstrip("="), "cls": display, "cls_name": local or display},
-        None, node.end_lineno, node.end_col_offset,
+        None,
+        node.end_lineno,
+        node.end_col_offset,
     )
 
 
