@@ -1,0 +1,266 @@
+"""How ``cachelint check`` prints findings: ``text``, ``json``, ``sarif`` and ``github``.
+
+Every formatter takes the same :class:`Report` and writes to one stream;
+problems that are not findings (unparsable files, missing paths) are
+:class:`Problem` records.  They always go to standard error as one line each
+(so machine formats on standard output stay parseable); SARIF also carries
+them as tool execution notifications and ``github`` as error annotations.
+
+Columns: ``text``, ``json`` and ``github`` print 1-based columns counted the
+way flake8 counts them (UTF-8 bytes, as in ``ast``), so the same finding has
+the same position in every front end; SARIF counts Unicode code points and
+says so (``columnKind``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from cachelint import __version__, rules
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/cachelint/"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding to print; ``col``/``end_col`` are 0-based UTF-8 byte offsets."""
+
+    path: str  # as displayed (relative to the working folder when below it)
+    line: int
+    col: int
+    code: str
+    message: str
+    end_line: int | None = None
+    end_col: int | None = None
+    char_col: int | None = None
+    char_end_col: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stopped a file (or a path) from being checked."""
+
+    path: str
+    message: str
+    line: int | None = None
+    col: int | None = None  # 0-based
+
+    def text(self) -> str:
+        if self.line is None:
+            return f"{self.path}: error: {self.message}"
+        return f"{self.path}:{self.line}:{(self.col or 0) + 1}: error: {self.message}"
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
+        self.problems.sort(key=lambda p: (p.path, p.line or 0))
+
+
+def display_path(path: str, cwd: str) -> str:
+    """``path`` relative to ``cwd`` when below it, else absolute."""
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if path.startswith(prefix):
+        return path[len(prefix) :]
+    return path
+
+
+# -- text -----------------------------------------------------------------------
+
+
+def write_text(report: Report, out: TextIO) -> None:
+    for f in report.findings:
+        out.write(f"{f.path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
+    count = len(report.findings)
+    if count:
+        out.write(f"Found {count} finding{'s' if count != 1 else ''}.\n")
+
+
+def write_statistics(report: Report, out: TextIO) -> None:
+    counts: dict[str, int] = {}
+    for f in report.findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    for code, count in sorted(counts.items()):
+        rule = rules.BY_CODE.get(code)
+        name = rule.name if rule else ""
+        out.write(f"{count:<5} {code} {name}\n")
+
+
+# -- json -----------------------------------------------------------------------
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    import json
+
+    items: list[dict[str, Any]] = []
+    for f in report.findings:
+        rule = rules.BY_CODE.get(f.code)
+        items.append(
+            {
+                "path": f.path,
+                "line": f.line,
+                "column": f.col + 1,
+                "end_line": f.end_line,
+                "end_column": None if f.end_col is None else f.end_col + 1,
+                "code": f.code,
+                "name": rule.name if rule else None,
+                "message": f.message,
+                "fix_title": rule.fix_title if rule else None,
+                "fixable": rule.fixable if rule else False,
+            }
+        )
+    json.dump(items, out, indent=2)
+    out.write("\n")
+
+
+# -- github -----------------------------------------------------------------------
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(report: Report, out: TextIO) -> None:
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
+    for f in report.findings:
+        props = [f"file={_gh_property(f.path)}", f"line={f.line}", f"col={f.col + 1}"]
+        if f.end_line is not None and f.end_line > 0:
+            props.append(f"endLine={f.end_line}")
+            if f.end_line == f.line and f.end_col is not None and f.end_col >= 0:
+                props.append(f"endColumn={f.end_col + 1}")
+        props.append(f"title={_gh_property(f.code)}")
+        out.write(f"::error {','.join(props)}::{_gh_data(f.message)}\n")
+    for p in report.problems:
+        props = [f"file={_gh_property(p.path)}"]
+        if p.line is not None:
+            props += [f"line={p.line}", f"col={(p.col or 0) + 1}"]
+        props.append("title=cachelint")
+        out.write(f"::error {','.join(props)}::{_gh_data(p.message)}\n")
+
+
+# -- sarif -----------------------------------------------------------------------
+
+
+def _sarif_level(rule: rules.Rule) -> str:
+    # Default-on rules find run-time errors; the opt-in ones find slowness.
+    return "error" if rule.default_enabled else "warning"
+
+
+def _rule_help_text(rule: rules.Rule) -> str:
+    return (
+        f"{rule.what}\n\nWhy is this bad? {rule.why}\n\nExample:\n{rule.example}\n\n"
+        f"Use instead:\n{rule.use_instead}\n\nFix safety: {rule.fix_safety}"
+    )
+
+
+def sarif_rules() -> list[dict[str, Any]]:
+    """``reportingDescriptor`` objects for every active rule, from the catalog."""
+    from cachelint.docs import render_rule
+
+    out: list[dict[str, Any]] = []
+    for rule in rules.ACTIVE:
+        out.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.what},
+                "help": {"text": _rule_help_text(rule), "markdown": render_rule(rule, level=2)},
+                "defaultConfiguration": {"enabled": rule.default_enabled, "level": _sarif_level(rule)},
+                "properties": {
+                    "fixable": rule.fixable,
+                    "fixTitle": rule.fix_title,
+                    "mypyErrorCode": rule.mypy_code,
+                    "tags": ["cachelint", "correctness" if rule.default_enabled else "performance"],
+                },
+            }
+        )
+    return out
+
+
+def _artifact(path: str, cwd: str) -> dict[str, Any]:
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+
+
+def sarif_log(report: Report, cwd: str) -> dict[str, Any]:
+    descriptors = sarif_rules()
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    levels = {d["id"]: d["defaultConfiguration"]["level"] for d in descriptors}
+    results: list[dict[str, Any]] = []
+    for f in report.findings:
+        region: dict[str, Any] = {
+            "startLine": f.line,
+            "startColumn": (f.char_col if f.char_col is not None else f.col) + 1,
+        }
+        if f.end_line is not None and f.end_line > 0:
+            region["endLine"] = f.end_line
+            end = f.char_end_col if f.char_end_col is not None else f.end_col
+            if end is not None and end >= 0:
+                region["endColumn"] = end + 1
+        result: dict[str, Any] = {
+            "ruleId": f.code,
+            "level": levels.get(f.code, "error"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.path, cwd), "region": region}}],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        results.append(result)
+    notifications: list[dict[str, Any]] = []
+    for p in report.problems:
+        note: dict[str, Any] = {"level": "error", "message": {"text": p.message}}
+        location: dict[str, Any] = {"artifactLocation": _artifact(p.path, cwd)}
+        if p.line is not None:
+            location["region"] = {"startLine": p.line, "startColumn": (p.col or 0) + 1}
+        note["locations"] = [{"physicalLocation": location}]
+        notifications.append(note)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "cachelint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(cwd).as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [
+            {"executionSuccessful": not report.problems, "toolExecutionNotifications": notifications}
+        ],
+        "results": results,
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def write_sarif(report: Report, out: TextIO, cwd: str) -> None:
+    import json
+
+    json.dump(sarif_log(report, cwd), out, indent=2)
+    out.write("\n")
+
+
+def writer(name: str, cwd: str) -> Callable[[Report, TextIO], None]:
+    if name == "sarif":
+        return lambda report, out: write_sarif(report, out, cwd)
+    return {"text": write_text, "json": write_json, "github": write_github}[name]

@@ -1,0 +1,74 @@
+"""``cachelint fix`` is the codemod: same arguments, same output, same exit status, same rewrite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Runner = Callable[..., Any]
+
+FIXABLE = '''\
+from pydantic import BaseModel
+
+from services.cache import CacheManager
+
+
+class Pattern(BaseModel):
+    kind: str
+
+
+async def load(cache: CacheManager) -> list[Pattern] | None:
+    return await cache.get("patterns", "key")
+'''
+
+
+def _codemod(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codemods.fix_cache_calls", *args],
+        cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ},
+    )
+
+
+def test_fix_diff_and_check_match_the_codemod(
+    project: Path, write: Callable[[str, str], Path], cachelint: Runner
+) -> None:
+    write("app.py", FIXABLE)
+    runs = {}
+    for mode in ("--diff", "--check"):
+        ours = cachelint("fix", mode, "--no-progress", ".", cwd=project)
+        theirs = _codemod(mode, "--no-progress", ".", cwd=project)
+        assert (ours.code, ours.out, ours.err) == (theirs.returncode, theirs.stdout, theirs.stderr)
+        runs[mode] = ours
+    assert runs["--check"].code == 1
+    assert "get_list" in runs["--diff"].out
+
+
+def test_fix_rewrites_like_the_codemod(
+    project: Path, write: Callable[[str, str], Path], cachelint: Runner, tmp_path_factory: Any
+) -> None:
+    write("app.py", FIXABLE)
+    twin = tmp_path_factory.mktemp("twin") / "project"
+    shutil.copytree(project, twin)
+    ours = cachelint("fix", "--no-progress", "app.py", cwd=project)
+    theirs = _codemod("--no-progress", "app.py", cwd=twin)
+    assert ours.code == theirs.returncode == 0
+    fixed = (project / "app.py").read_text(encoding="utf-8")
+    assert fixed != FIXABLE
+    assert fixed == (twin / "app.py").read_text(encoding="utf-8")
+    # The fixed file no longer has the awaited sync call.
+    assert "CLT101" not in cachelint("check", "--no-cache", "app.py", cwd=project).out
+
+
+def test_fix_help_is_the_codemods(cachelint: Runner) -> None:
+    result = cachelint("fix", "--help")
+    assert result.code == 0
+    assert "--include-blocking" in result.out
+
+
+def test_fix_bad_option_exits_2(cachelint: Runner) -> None:
+    assert cachelint("fix", "--frobnicate", ".").code == 2

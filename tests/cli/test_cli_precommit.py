@@ -1,0 +1,99 @@
+"""The pre-commit hooks, used from another repository through the real ``pre-commit try-repo``.
+
+pre-commit installs this checkout into its own virtualenv (pip, from PyPI),
+so the test is slow (~20 s) and marked ``slow``; CI still runs it.  try-repo
+only sees committed or staged files, so the test snapshots the working tree
+(tracked and untracked, minus ignored files) into a temporary git repository
+first: the hooks under test are the ones on disk, committed or not.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+
+BUGGY = '''\
+from typing import Any
+
+
+class CacheManager:
+    def get(self, cache_type: str, content_key: str) -> Any:
+        return None
+
+
+async def load(cache: CacheManager) -> None:
+    await cache.get("patterns", "key")
+'''
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+]
+
+
+def _git(*args: str, cwd: Path) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def _snapshot(dest: Path) -> Path:
+    listed = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO).split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    _git("init", "-q", cwd=dest)
+    _git("add", "-A", cwd=dest)
+    _git("commit", "-q", "-m", "snapshot", cwd=dest)
+    return dest
+
+
+def test_hooks_manifest_lists_both_hooks() -> None:
+    import yaml  # pre-commit's own dependency
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"cachelint", "cachelint-fix"}
+    assert hooks["cachelint"]["entry"].startswith("cachelint check")
+    assert hooks["cachelint-fix"]["entry"].startswith("cachelint fix")
+    assert all(hook["language"] == "python" and hook["types"] == ["python"] for hook in hooks.values())
+
+
+def test_try_repo_fails_on_the_bug_and_passes_once_fixed(tmp_path: Path) -> None:
+    checkout = _snapshot(tmp_path / "cachelint")
+    user_repo = tmp_path / "user"
+    user_repo.mkdir()
+    _git("init", "-q", cwd=user_repo)
+    (user_repo / "cache_demo.py").write_text(BUGGY, encoding="utf-8")
+    _git("add", "-A", cwd=user_repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    env.pop("CACHELINT_CACHE_DIR", None)
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*PRE_COMMIT, "try-repo", str(checkout), "cachelint", "--all-files"],
+            cwd=user_repo, env=env, capture_output=True, text=True, check=False, timeout=900,
+        )
+
+    failing = try_repo()
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "cache_demo.py:10:5: CLT101 " in failing.stdout
+
+    (user_repo / "cache_demo.py").write_text(BUGGY.replace("await cache.get", "cache.get"), encoding="utf-8")
+    _git("add", "-A", cwd=user_repo)
+    passing = try_repo()
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "CLT101" not in passing.stdout
