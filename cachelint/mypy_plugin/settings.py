@@ -1,0 +1,66 @@
+"""Which ``[tool.cachelint]`` table the mypy plugin reads, and what it reports to mypy's cache.
+
+The table comes from the ``pyproject.toml`` mypy itself uses as its config
+file (``options.config_file``); when mypy is configured by ``mypy.ini`` or
+``setup.cfg``, or by nothing, from the nearest ``pyproject.toml`` of the
+current directory.  One settings object serves the whole mypy run.
+
+The file is parsed here rather than through the memoised
+:func:`cachelint.config.load_settings`: a long-lived mypy daemon must see an
+edited configuration, and :func:`config_data` must describe what is on disk now.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cachelint import __version__
+from cachelint.config import (
+    SECTION,
+    ConfigError,
+    Settings,
+    find_pyproject,
+    settings_from_mapping,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+def config_path(config_file: str | None, cwd: Path) -> Path | None:
+    """The ``pyproject.toml`` whose ``[tool.cachelint]`` applies to this mypy run."""
+    if config_file and Path(config_file).name == "pyproject.toml":
+        return Path(config_file).resolve()
+    return find_pyproject(cwd)
+
+
+def load(config_file: str | None, cwd: Path, warn: Callable[[str], None]) -> Settings:
+    """Validated settings; raises :class:`ConfigError` (one line) on a bad file or value."""
+    pyproject = config_path(config_file, cwd)
+    if pyproject is None:
+        return Settings(root=cwd.resolve())
+    try:
+        with pyproject.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
+    tool = document.get("tool", {})
+    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
+    where = f"{pyproject} [tool.{SECTION}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    return settings_from_mapping(
+        table, root=pyproject.parent, where=where, config_path=pyproject, warn=warn
+    )
+
+
+def config_data(settings: Settings) -> dict[str, Any]:
+    """What ``report_config_data`` hands mypy: any change invalidates cached results."""
+    return {"version": __version__, "settings": settings.fingerprint()}

@@ -1,0 +1,68 @@
+"""The per-run state every hook shares: settings, class oracle, source texts, module facts.
+
+A mypy run creates one plugin instance, so one :class:`RunState`; nothing is
+kept at module level, which keeps ``mypy.api.run`` calls in one process (and
+the mypy daemon) independent of each other.
+"""
+
+from __future__ import annotations
+
+from mypy.checker import TypeChecker
+from mypy.nodes import MypyFile, TypeInfo
+from mypy.types import Instance, ProperType, TupleType, TypeVarType, get_proper_type
+
+from cachelint.config import Settings
+from cachelint.mypy_plugin.classes import ClassOracle
+from cachelint.mypy_plugin.source import SourceTexts
+from cachelint.mypy_plugin.syntax import ModuleFacts, walk
+
+
+class RunState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.oracle = ClassOracle(settings)
+        self.sources = SourceTexts()
+        #: module fullname -> (tree it was computed for, facts)
+        self._facts: dict[str, tuple[MypyFile, ModuleFacts]] = {}
+        #: module fullname -> the checker that checked it (seen through a hook)
+        self.checkers: dict[str, TypeChecker] = {}
+        #: the most recent checker seen, whose error sink serves modules no hook saw
+        self.last_checker: TypeChecker | None = None
+        self._handback = frozenset({"set", *settings.cache_methods})
+        #: every module of the build (mypy's ``set_modules``), for definitions in other files
+        self.modules: dict[str, MypyFile] = {}
+
+    def remember(self, checker: TypeChecker) -> None:
+        self.checkers[checker.tree.fullname] = checker
+        self.last_checker = checker
+
+    def forget(self, tree: MypyFile) -> None:
+        """Drop what was kept for a finished module (its nodes, its checker, its text)."""
+        self._facts.pop(tree.fullname, None)
+        self.checkers.pop(tree.fullname, None)
+        self.sources.forget(tree.path)
+
+    def facts(self, tree: MypyFile) -> ModuleFacts:
+        """The syntactic facts of ``tree``, computed on first request."""
+        found = self._facts.get(tree.fullname)
+        if found is not None and found[0] is tree:
+            return found[1]
+        facts = walk(
+            tree,
+            is_validator_class=self.oracle.is_model,
+            validators=self.settings.validators,
+            handback=self._handback,
+        )
+        self._facts[tree.fullname] = (tree, facts)
+        return facts
+
+
+def instance_info(receiver: ProperType) -> TypeInfo | None:
+    """The class of a receiver type: an instance, a bounded type variable, a named tuple."""
+    if isinstance(receiver, TypeVarType):
+        receiver = get_proper_type(receiver.upper_bound)
+    if isinstance(receiver, TupleType):
+        receiver = receiver.partial_fallback
+    if isinstance(receiver, Instance):
+        return receiver.type
+    return None
