@@ -227,6 +227,23 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 _CACHE: dict[Path, Settings] = {}
+_DEFAULTS: dict[Path, Settings] = {}
+
+
+def _import_root(start: Path) -> Path:
+    """The folder a file's top-level package sits in: its imports resolve from there."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _default_settings(root: Path) -> Settings:
+    # One Settings object per root, so every file under it shares one project index.
+    found = _DEFAULTS.get(root)
+    if found is None:
+        found = _DEFAULTS[root] = Settings(root=root)
+    return found
 
 
 def load_settings(start: Path | str = ".", *, warn: Callable[[str], None] = _warn_stderr) -> Settings:
@@ -238,8 +255,7 @@ def load_settings(start: Path | str = ".", *, warn: Callable[[str], None] = _war
     start_path = Path(start)
     pyproject = find_pyproject(start_path)
     if pyproject is None:
-        folder = start_path if start_path.is_dir() else start_path.parent
-        return Settings(root=folder.resolve())
+        return _default_settings(_import_root(start_path))
     cached = _CACHE.get(pyproject)
     if cached is not None:
         return cached
