@@ -18,6 +18,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -112,11 +113,15 @@ class Settings:
             return self.source_roots
         return (self.root, self.root / "src")
 
-    def fingerprint(self) -> str:
-        """A stable text of every option that affects findings (for result caches)."""
+    @cached_property
+    def _fingerprint(self) -> str:
         data = dataclasses.asdict(self)
         data.pop("config_path", None)
         return repr(sorted((k, repr(v)) for k, v in data.items()))
+
+    def fingerprint(self) -> str:
+        """A stable text of every option that affects findings (for result caches)."""
+        return self._fingerprint
 
 
 def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:

@@ -338,6 +338,8 @@ class ProjectIndex:
 
     def __init__(self, roots: tuple[Path, ...]) -> None:
         self.roots = tuple(Path(os.path.abspath(root)) for root in roots)
+        self._root_texts = tuple(os.path.join(str(root), "") for root in self.roots)
+        self._modules: dict[str, ModuleSummary | None] = {}
         self._paths: dict[str, Path | None] = {}
         self._by_path: dict[Path, tuple[int, ModuleSummary | None]] = {}
         self._lookups: dict[str, Symbol | None] = {}
@@ -349,10 +351,11 @@ class ProjectIndex:
             return self._paths[name]
         found: Path | None = None
         rel = name.replace(".", os.sep)
-        for root in self.roots:
-            for candidate in (root / f"{rel}.py", root / rel / "__init__.py", root / f"{rel}.pyi"):
-                if candidate.is_file():
-                    found = candidate
+        isfile = os.path.isfile
+        for root in self._root_texts:
+            for candidate in (f"{root}{rel}.py", f"{root}{rel}{os.sep}__init__.py", f"{root}{rel}.pyi"):
+                if isfile(candidate):
+                    found = Path(candidate)
                     break
             if found is not None:
                 break
@@ -379,10 +382,12 @@ class ProjectIndex:
         return "_" + "".join(c if c.isalnum() else "_" for c in stem), is_package
 
     def module(self, name: str) -> ModuleSummary | None:
+        if name in self._modules:
+            return self._modules[name]
         path = self.module_path(name)
-        if path is None:
-            return None
-        return self._summary_for_path(path, name, tree=None)
+        found = None if path is None else self._summary_for_path(path, name, tree=None)
+        self._modules[name] = found
+        return found
 
     def file_module(self, tree: ast.Module, path: Path) -> ModuleSummary:
         """The summary of the file being checked, built from the tree the caller parsed."""
@@ -404,6 +409,9 @@ class ProjectIndex:
         cached = self._by_path.get(abspath)
         if cached is not None and cached[0] == mtime:
             return cached[1]
+        if cached is not None:  # the file changed: earlier answers may be stale
+            self._lookups.clear()
+            self._modules.clear()
         summary: ModuleSummary | None = None
         if tree is None:
             try:
@@ -417,8 +425,6 @@ class ProjectIndex:
             except RecursionError:
                 summary = None
         self._by_path[abspath] = (mtime, summary)
-        if cached is not None:  # the file changed: earlier answers may be stale
-            self._lookups.clear()
         return summary
 
     # -- symbols -------------------------------------------------------------
