@@ -247,3 +247,25 @@ def test_installed_source_outranks_the_configured_name(tmp_path: Path, monkeypat
     # get is async in the installed source; set is sync there; Unseen has no source,
     # so the configuration's default (CacheManager is a sync cache) applies.
     assert _check(project / "app.py") == [(7, "CLT101"), (8, "CLT101")]
+
+
+def test_long_lived_process_does_not_accumulate_frozen_garbage(tmp_path: Path) -> None:
+    # check_tree freezes what survives a check; forgetting a configuration must
+    # still free its summaries, or a fuzzer / editor process would grow forever.
+    import gc
+
+    from cachelint.analysis import engine
+
+    source = (Path(__file__).parent / "fixtures" / "rules" / "clt101_await_sync.py").read_text()
+
+    def run(count: int, offset: int) -> None:
+        for index in range(count):
+            root = tmp_path / f"p{offset + index}"
+            root.mkdir()
+            check_source(source, root / "x.py", Settings(root=root))
+
+    run(engine.MAX_CONFIGURATIONS + 5, 0)
+    frozen = gc.get_freeze_count()
+    run(engine.MAX_CONFIGURATIONS * 2, 1000)
+    assert len(engine._KNOWLEDGE) <= engine.MAX_CONFIGURATIONS
+    assert gc.get_freeze_count() <= frozen * 1.2

@@ -25,6 +25,9 @@ from cachelint.config import Settings
 
 _NODE_CHECKS, _FILE_CHECKS = registry()
 _KNOWLEDGE: dict[str, Knowledge] = {}
+#: Configurations whose knowledge a process keeps; a long-lived process (a fuzzer,
+#: an editor integration) that sees more forgets the oldest.
+MAX_CONFIGURATIONS = 64
 
 
 def knowledge_for(settings: Settings) -> Knowledge:
@@ -32,6 +35,10 @@ def knowledge_for(settings: Settings) -> Knowledge:
     key = settings.fingerprint()
     found = _KNOWLEDGE.get(key)
     if found is None:
+        if len(_KNOWLEDGE) >= MAX_CONFIGURATIONS:
+            # Closing breaks the summaries' cycles, so refcounting frees them even
+            # though check_tree froze them out of the collector's sight.
+            _KNOWLEDGE.pop(next(iter(_KNOWLEDGE))).close()
         found = Knowledge(ProjectIndex(settings.effective_source_roots()), settings)
         _KNOWLEDGE[key] = found
     return found
@@ -57,8 +64,10 @@ def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[D
         return _check_tree(tree, path, settings)
     finally:
         if collecting:
-            # What survives the check (summaries, memos) lives until the process
-            # ends: move it out of the collector's sight instead of rescanning it.
+            # Collect this check's own cyclic garbage (young objects only: cheap),
+            # then move what survives (summaries, memos: kept for the process's
+            # life) out of the collector's sight instead of rescanning it per file.
+            gc.collect(0)
             gc.freeze()
             gc.enable()
 

@@ -344,6 +344,17 @@ class ProjectIndex:
         self._by_path: dict[Path, tuple[int, ModuleSummary | None]] = {}
         self._lookups: dict[str, Symbol | None] = {}
 
+    def close(self) -> None:
+        """Drop every summary, breaking the class <-> module reference cycles."""
+        for _, summary in self._by_path.values():
+            if summary is not None:
+                summary.classes.clear()
+                summary.functions.clear()
+        self._by_path.clear()
+        self._modules.clear()
+        self._lookups.clear()
+        self._paths.clear()
+
     # -- modules -------------------------------------------------------------
 
     def module_path(self, name: str) -> Path | None:

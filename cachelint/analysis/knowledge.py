@@ -92,6 +92,16 @@ class Knowledge:
         self._methods: dict[tuple[str, str], MethodInfo | None] = {}
         self._models: dict[str, bool] = {}
 
+    def close(self) -> None:
+        """Forget everything, breaking reference cycles (see ``engine.knowledge_for``)."""
+        self.index.close()
+        self._kinds.clear()
+        self._methods.clear()
+        self._models.clear()
+        installed, self._installed = self._installed, None
+        if installed is not None and installed is not self:
+            installed.close()
+
     # -- caches --------------------------------------------------------------
 
     def _ancestry(self, qualname: str) -> list[ClassSummary | str]:
