@@ -147,7 +147,7 @@ class _Selection:
         return found
 
 
-class _SettingsByFolder:
+class SettingsByFolder:
     """Settings for each folder (nearest ``pyproject.toml``), memoised; a config error stops the run.
 
     Equivalent to ``config.load_settings(folder)`` (a test holds them equal),
@@ -196,12 +196,12 @@ class _SettingsByFolder:
             return found
         from pathlib import Path
 
-        from cachelint.config import ConfigError, Settings, load_settings
+        from cachelint.config import ConfigError, default_settings, import_root, load_settings
 
         config = self._nearest_config(folder)
         if config is None:
             # What load_settings returns without a pyproject.toml, minus its search.
-            found = Settings(root=Path(self._realpath(folder)))
+            found = default_settings(import_root(Path(self._realpath(folder))))
         else:
             found = self._by_config.get(config)
             if found is None:
@@ -263,7 +263,7 @@ def run_check(options: argparse.Namespace) -> int:
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     cwd = os.getcwd()
-    settings_for = _SettingsByFolder()
+    settings_for = SettingsByFolder()
     found = discover(options.paths or ["."], settings_for, force_exclude=options.force_exclude)
     report = Report()
     for missing in found.missing:

@@ -235,7 +235,7 @@ _CACHE: dict[Path, Settings] = {}
 _DEFAULTS: dict[Path, Settings] = {}
 
 
-def _import_root(start: Path) -> Path:
+def import_root(start: Path) -> Path:
     """The folder a file's top-level package sits in: its imports resolve from there."""
     folder = (start if start.is_dir() else start.parent).resolve()
     while (folder / "__init__.py").is_file() and folder.parent != folder:
@@ -243,8 +243,11 @@ def _import_root(start: Path) -> Path:
     return folder
 
 
-def _default_settings(root: Path) -> Settings:
-    # One Settings object per root, so every file under it shares one project index.
+def default_settings(root: Path) -> Settings:
+    """Settings for files under ``root`` when no ``pyproject.toml`` applies.
+
+    One object per root, so every file under it shares one project index.
+    """
     found = _DEFAULTS.get(root)
     if found is None:
         found = _DEFAULTS[root] = Settings(root=root)
@@ -260,7 +263,7 @@ def load_settings(start: Path | str = ".", *, warn: Callable[[str], None] = _war
     start_path = Path(start)
     pyproject = find_pyproject(start_path)
     if pyproject is None:
-        return _default_settings(_import_root(start_path))
+        return default_settings(import_root(start_path))
     cached = _CACHE.get(pyproject)
     if cached is not None:
         return cached

@@ -16,10 +16,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from codemods.clean import CleanFiles
+from codemods.codes import needs_engine
 from codemods.io import FileChanged, ReadOnly, read_bytes, write_atomic
-from codemods.process import FileResult, Options, needs_engine, process
 from codemods.report import Progress, Summary
+
+if TYPE_CHECKING:
+    from codemods.process import FileResult
 
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
@@ -107,7 +112,15 @@ def _pool(jobs: int, count: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=multiprocessing.get_context(method))
 
 
-def _results(candidates: list[tuple[Path, bytes, os.stat_result]], options: Options, jobs: int) -> Iterator[FileResult]:
+def _results(candidates: list[tuple[Path, bytes, os.stat_result]], args: argparse.Namespace) -> Iterator[FileResult]:
+    if not candidates:
+        return
+    # Imported here: a run whose files are all known clean never loads the engine.
+    from codemods.process import Options, process
+
+    options = Options(include_blocking=args.include_blocking, want_diff=args.diff)
+    jobs = args.jobs
+
     pool = _pool(jobs, len(candidates))
     if pool is None:
         for path, raw, st in candidates:
@@ -139,12 +152,15 @@ def run(args: argparse.Namespace) -> int:
     summary = Summary()
     files = discover(args.paths, summary.errors)
     summary.scanned = len(files)
-    options = Options(include_blocking=args.include_blocking, want_diff=args.diff)
     writing = not (args.diff or args.check)
     candidates: list[tuple[Path, bytes, os.stat_result]] = []
     results: list[FileResult] = []
+    known_clean = CleanFiles(args.include_blocking)
     with Progress(len(files), enabled=not args.no_progress) as progress:
         for path in files:
+            if known_clean(path):  # a stat, before reading the file
+                progress.advance()
+                continue
             try:
                 raw, st = read_bytes(path)
             except OSError as error:
@@ -155,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
                 candidates.append((path, raw, st))
             else:
                 progress.advance()
-        for result in _results(candidates, options, args.jobs):
+        for result in _results(candidates, args):
             progress.advance()
             if result.new is not None and writing:
                 problem = _write(result)

@@ -19,12 +19,8 @@ from typing import Literal
 from cachelint.analysis import Diagnostic, FixHint, knowledge_for
 from cachelint.analysis.semantic import FileModel, Scope, Visit
 from cachelint.config import Settings
+from codemods.codes import BLOCKING_CODE, SITE_CODES
 
-#: Codes whose sites the codemod rewrites (CLT104 only with ``--include-blocking``).
-SITE_CODES = frozenset({"CLT101", "CLT102"})
-BLOCKING_CODE = "CLT104"
-#: Codes the codemod never fixes: listed as needing a manual fix when they remain.
-MANUAL_CODES = frozenset({"CLT103", "CLT105", "CLT106"})
 RUNTIME_MODULE = "cachelint.runtime"
 RUNTIME_NAMES = frozenset({"CacheKey", "as_async", "AsyncCacheManager"})
 #: Calls through which a key may still flow once it is a ``CacheKey`` (it prints fine).

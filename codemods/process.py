@@ -17,8 +17,12 @@ from pathlib import Path
 
 from cachelint.analysis import Diagnostic, check_tree
 from cachelint.config import ConfigError, load_settings
+from cachelint.noqa import filter_noqa
+from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
 from codemods.io import Snapshot, decode
-from codemods.plan import MANUAL_CODES, SITE_CODES, Manual, Plan, Planner
+from codemods.plan import Manual, Plan, Planner
+
+__all__ = ["FileResult", "Options", "needs_engine", "process"]
 
 
 @dataclass(frozen=True)
@@ -38,17 +42,6 @@ class FileResult:
     manual_before: list[str] = field(default_factory=list)
     manual_after: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def needs_engine(raw: bytes, include_blocking: bool) -> bool:
-    """The cheap test before ``ast.parse``: can this file hold a site the codemod rewrites or lists?
-
-    Sound for rewrites: a rewritable site is an awaited call (with
-    ``--include-blocking`` also a call in ``async def``).  CLT105 needs an
-    ``AsyncMock``.  CLT103/CLT106 are listed only in files analysed for
-    those reasons: ``cachelint check`` is the complete list.
-    """
-    return b"await" in raw or b"AsyncMock" in raw or (include_blocking and b"async" in raw)
 
 
 def process(path: Path, raw: bytes, stat: object, options: Options) -> FileResult:
@@ -84,7 +77,9 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         message = error.msg if isinstance(error, SyntaxError) else str(error)
         result.errors.append(f"{shown}{where}: cannot parse: {message}")
         return result
-    before = check_tree(tree, path, settings)
+    # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
+    found = check_tree(tree, path, settings)
+    before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
     plan = Planner(tree, source.text, path, settings, before, include_blocking=options.include_blocking).plan()
     if plan.empty:
         lines = _manual(shown, plan, before, before, plan.manual)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cachelint.cli import _SettingsByFolder
+from cachelint.cli import SettingsByFolder
 from cachelint.config import load_settings
 from cachelint.files import discover
 
@@ -58,7 +58,7 @@ TREE = [
 
 
 def _files(root: Path) -> set[str]:
-    found = discover([str(root)], _SettingsByFolder())
+    found = discover([str(root)], SettingsByFolder())
     assert not found.missing
     return {Path(path).relative_to(root).as_posix() for path in found.files}
 
@@ -88,7 +88,7 @@ def test_gitignore_of_parent_folders_applies(tmp_path: Path) -> None:
     (tmp_path / "src" / "generated").mkdir(parents=True)
     (tmp_path / "src" / "generated" / "g.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / "src" / "m.py").write_text("x = 1\n", encoding="utf-8")
-    found = discover([str(tmp_path / "src")], _SettingsByFolder())
+    found = discover([str(tmp_path / "src")], SettingsByFolder())
     assert [Path(p).name for p in found.files] == ["m.py"]
 
 
@@ -134,6 +134,6 @@ def test_non_python_files_are_skipped_when_walking(
 def test_settings_by_folder_equals_load_settings(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     bare = tmp_path_factory.mktemp("no-pyproject")
     (bare / "pkg").mkdir()
-    lookup = _SettingsByFolder()
+    lookup = SettingsByFolder()
     for folder in (project, project / "services", bare / "pkg", bare):
         assert lookup(str(folder)) == load_settings(folder)
