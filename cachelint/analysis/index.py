@@ -67,20 +67,8 @@ class ClassSummary:
     #: Fields excluded from the generated ``__init__`` (``ClassVar``, ``field(init=False)``).
     non_init_fields: set[str] = field(default_factory=set)
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    method_nodes: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list, repr=False)
-
-    @cached_property
-    def instance_attrs(self) -> dict[str, tuple[str, ast.expr]]:
-        """``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
-
-        Read on first use: walking every method body is the costliest part of a
-        summary and most classes are never asked about.
-        """
-        attrs: dict[str, tuple[str, ast.expr]] = {}
-        conflicts: set[str] = set()
-        for node in self.method_nodes:
-            _collect_self_attrs(node, attrs, conflicts)
-        return attrs
+    #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
+    instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
 
 
 @dataclass
@@ -218,6 +206,7 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
         bases=list(node.bases),
         decorators=frozenset(_decorator_name(d, module) for d in node.decorator_list),
     )
+    attr_conflicts: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             summary.fields[stmt.target.id] = stmt.annotation
@@ -229,8 +218,19 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
             # Keep the implementation over @overload stubs and the getter over property setters.
             if existing is None or (existing.is_overload and not func.is_overload):
                 summary.methods[stmt.name] = func
-            summary.method_nodes.append(stmt)
+            _collect_self_attrs(stmt, summary.instance_attrs, attr_conflicts)
     return summary
+
+
+def _slim(value: ast.expr) -> ast.expr:
+    """The part of an assigned value the engine reads: summaries live as long as the
+    process, so they must not keep whole expressions (a module-level dict literal,
+    a call's arguments) alive.  Only aliases and constructor calls are ever read."""
+    if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BinOp, ast.Constant)):
+        return value
+    if isinstance(value, ast.Call):
+        return ast.Call(func=value.func, args=[], keywords=[])
+    return ast.Constant(value=None)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -277,7 +277,7 @@ def _collect_self_attrs(
         elif isinstance(value, ast.Name) and value.id in params:
             _record(attrs, conflicts, target.attr, ("ann", params[value.id]))
         elif value is not None:
-            _record(attrs, conflicts, target.attr, ("value", value))
+            _record(attrs, conflicts, target.attr, ("value", _slim(value)))
 
 
 def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:
@@ -315,7 +315,7 @@ def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) 
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 _record(module.variables, var_conflicts, stmt.target.id, ("ann", stmt.annotation))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                _record(module.variables, var_conflicts, stmt.targets[0].id, ("value", stmt.value))
+                _record(module.variables, var_conflicts, stmt.targets[0].id, ("value", _slim(stmt.value)))
             elif isinstance(stmt, ast.If):
                 checking = _is_type_checking(stmt.test)
                 visit(stmt.body, type_checking or checking)

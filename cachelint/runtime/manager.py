@@ -564,7 +564,8 @@ def _check_sync_cache(cache: object) -> None:
         method = getattr(cache, name, None)
         if not callable(method):
             raise TypeError(
-                f"{type(cache).__qualname__} is not a sync cache: it has no callable {name}(cache_type, content_key, ...)"
+                f"{type(cache).__qualname__} is not a sync cache: "
+                f"it has no callable {name}(cache_type, content_key, ...)"
             )
         if inspect.iscoroutinefunction(method):
             raise TypeError(
