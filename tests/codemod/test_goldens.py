@@ -57,7 +57,7 @@ def test_golden(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], u
         assert result != source, "a rewrite golden must change something"
 
     assert len(reports) == len(expected_reports), reports
-    for want, got in zip(sorted(expected_reports), sorted(reports)):
+    for want, got in zip(sorted(expected_reports), sorted(reports), strict=True):
         assert got.startswith(want), (got, want)
 
     compile(result, str(target), "exec", dont_inherit=True)

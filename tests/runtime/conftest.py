@@ -13,10 +13,10 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from memory_cache import CacheManager
-from runtime_support import FakeClock
+from memory_cache import CacheManager  # noqa: E402 - importable only after the path insert
+from runtime_support import FakeClock  # noqa: E402
 
-from cachelint.runtime import DISABLE_ENV_VAR
+from cachelint.runtime import DISABLE_ENV_VAR  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
