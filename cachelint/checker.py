@@ -251,10 +251,10 @@ def check_file(path: str, settings: Settings) -> FileResult:
         reason = str(error) or type(error).__name__
         return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None, ())
     try:
-        diagnostics = check_tree(tree, path, settings)
+        diagnostics = check_tree(tree, path, settings, source=source)
         kept = noqa.filter_noqa(source, diagnostics, ((d.line, d.code) for d in diagnostics))
         index = knowledge_for(settings).index
-        deps = _graph_for(index).dependencies(index.file_module(tree, Path(path)), tree, path)
+        deps = _graph_for(index).dependencies(index.file_module(tree, Path(path), source), tree, path)
     except Exception as error:  # the engine never raises on valid Python; if it does, say so
         if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
             traceback.print_exc()

@@ -56,32 +56,37 @@ def _build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report findings (exit 1 if any)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     check.add_argument(
-        "--select", action="append", metavar="CODES",
+        "--select",
+        action="append",
+        metavar="CODES",
         help="only these codes or prefixes, comma-separated (replaces the configured selection)",
     )
-    check.add_argument(
-        "--extend-select", action="append", metavar="CODES", help="add these codes to the selection"
-    )
+    check.add_argument("--extend-select", action="append", metavar="CODES", help="add these codes to the selection")
     check.add_argument("--ignore", action="append", metavar="CODES", help="never report these codes")
     check.add_argument(
-        "--output-format", choices=("text", "json", "sarif", "github"), default="text",
+        "--output-format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
         help="how to print findings (default: text)",
     )
     check.add_argument("--statistics", action="store_true", help="also print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument(
-        "--cache-dir", metavar="DIR",
+        "--cache-dir",
+        metavar="DIR",
         help="result cache folder (default: .cachelint_cache at the project root; env CACHELINT_CACHE_DIR)",
     )
     check.add_argument(
-        "--force-exclude", action="store_true",
+        "--force-exclude",
+        action="store_true",
         help="apply exclusions to files named on the command line too (for pre-commit)",
     )
     check.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
 
     commands.add_parser(
-        "fix", add_help=False,
+        "fix",
+        add_help=False,
         help="rewrite cache calls to the typed async API (the codemod; see `cachelint fix --help`)",
     )
     commands.add_parser("rules", help="list every rule")
@@ -315,7 +320,11 @@ def run_check(options: argparse.Namespace) -> int:
             if code in codes:
                 report.findings.append(
                     Finding(
-                        shown, line, col, code, message,
+                        shown,
+                        line,
+                        col,
+                        code,
+                        message,
                         end_line if end_line >= 0 else None,
                         end_col if end_col >= 0 else None,
                         char_col,

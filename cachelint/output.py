@@ -245,9 +245,7 @@ def sarif_log(report: Report, cwd: str) -> dict[str, Any]:
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(cwd).as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
-        "invocations": [
-            {"executionSuccessful": not report.problems, "toolExecutionNotifications": notifications}
-        ],
+        "invocations": [{"executionSuccessful": not report.problems, "toolExecutionNotifications": notifications}],
         "results": results,
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -140,6 +140,7 @@ class Planner:
         include_blocking: bool,
     ) -> None:
         self.tree = tree
+        self.text = text
         self.path = path
         self.settings = settings
         self.diagnostics = diagnostics
@@ -159,7 +160,7 @@ class Planner:
         if not wanted:
             return plan
         self.model = FileModel(
-            self.tree, self.knowledge.index.file_module(self.tree, self.path), self.knowledge
+            self.tree, self.knowledge.index.file_module(self.tree, self.path, self.text), self.knowledge
         ).build()
         sites = self._group(wanted, plan)
         conflict = self._name_conflict()

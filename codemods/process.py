@@ -78,7 +78,7 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         result.errors.append(f"{shown}{where}: cannot parse: {message}")
         return result
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
-    found = check_tree(tree, path, settings)
+    found = check_tree(tree, path, settings, source=source.text)
     before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
     plan = Planner(tree, source.text, path, settings, before, include_blocking=options.include_blocking).plan()
     if plan.empty:
@@ -132,7 +132,7 @@ def _prove(
             tree = ast.parse(new_text, filename=str(path))
     except (SyntaxError, ValueError) as error:
         return f"the rewritten file does not compile ({error}); left unchanged", []
-    after = check_tree(tree, path, settings)  # type: ignore[arg-type]
+    after = check_tree(tree, path, settings, source=new_text)  # type: ignore[arg-type]
     expected = Counter(d.text() for d in before if d.code in SITE_CODES) - plan.removed
     found = Counter(d.text() for d in after if d.code in SITE_CODES)
     if found != expected:

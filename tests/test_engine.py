@@ -269,3 +269,20 @@ def test_long_lived_process_does_not_accumulate_frozen_garbage(tmp_path: Path) -
     run(engine.MAX_CONFIGURATIONS * 2, 1000)
     assert len(engine._KNOWLEDGE) <= engine.MAX_CONFIGURATIONS
     assert gc.get_freeze_count() <= frozen * 1.2
+
+
+def test_a_changed_text_at_one_path_is_analysed_afresh(tmp_path: Path) -> None:
+    # An editor buffer, a fuzzer or the codemod's re-check: same path, new text.
+    sync = "from typing import Any\nclass CacheManager:\n    def get(self, a: str, b: str) -> Any: ...\n"
+    use = "async def f(c: CacheManager) -> None:\n    await c.get('a', 'b')\n"
+    asynchronous = sync.replace("    def get", "    async def get")
+    unsaved = tmp_path / "buffer.py"
+    settings = Settings(root=tmp_path)
+    codes = [
+        [d.code for d in check_source(text, unsaved, settings)] for text in (sync + use, asynchronous + use, sync + use)
+    ]
+    assert codes == [["CLT101"], [], ["CLT101"]]
+    saved = tmp_path / "saved.py"
+    saved.write_text(sync + use, encoding="utf-8")
+    assert [d.code for d in check_source(sync + use, saved, settings)] == ["CLT101"]
+    assert [d.code for d in check_source(asynchronous + use, saved, settings)] == []

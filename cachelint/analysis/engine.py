@@ -48,11 +48,15 @@ def _debug() -> bool:
     return os.environ.get("CACHELINT_DEBUG", "") not in ("", "0")
 
 
-def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[Diagnostic]:
+def check_tree(
+    tree: ast.Module, path: str | Path, settings: Settings, *, source: str | bytes | None = None
+) -> list[Diagnostic]:
     """All diagnostics of every rule for one file, sorted by position.
 
     Selection (which codes to show) is the front end's business: flake8 and
-    the CLI filter; the codemod wants everything.
+    the CLI filter; the codemod wants everything.  ``source``, the text the
+    tree was parsed from, lets the project index tell an edited, unsaved or
+    rewritten text from the file on disk (see ``ProjectIndex.file_module``).
     """
     # The cyclic garbage collector would otherwise rescan the growing heap of
     # summaries and memos over and over while this file allocates its model:
@@ -61,7 +65,7 @@ def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[D
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_tree(tree, path, settings)
+        return _check_tree(tree, path, settings, source)
     finally:
         if collecting:
             # Collect this check's own cyclic garbage (young objects only: cheap),
@@ -72,10 +76,10 @@ def check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[D
             gc.enable()
 
 
-def _check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[Diagnostic]:
+def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: str | bytes | None) -> list[Diagnostic]:
     knowledge = knowledge_for(settings)
     try:
-        module = knowledge.index.file_module(tree, Path(path))
+        module = knowledge.index.file_module(tree, Path(path), source)
         model = FileModel(tree, module, knowledge).build()
     except RecursionError:
         return []
@@ -105,4 +109,4 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings) -> list[
 def check_source(source: str | bytes, path: str | Path, settings: Settings) -> list[Diagnostic]:
     """Parse and check; raises ``SyntaxError``/``ValueError`` for unparsable input."""
     tree = ast.parse(source, filename=str(path))
-    return check_tree(tree, path, settings)
+    return check_tree(tree, path, settings, source=source)

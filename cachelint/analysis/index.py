@@ -333,6 +333,28 @@ def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) 
     return module
 
 
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _digest(content: str | bytes) -> int:
+    return hash(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+
+
+def _release(summary: ModuleSummary | None) -> None:
+    """Break a dropped summary's class <-> module cycle, so refcounting frees it.
+
+    The engine freezes long-lived objects out of the cyclic collector's sight
+    (see ``engine.check_tree``); a frozen cycle would never be collected.
+    """
+    if summary is not None:
+        summary.classes.clear()
+        summary.functions.clear()
+
+
 class ProjectIndex:
     """Modules of the project under ``roots``, summarised on demand and memoised."""
 
@@ -340,16 +362,17 @@ class ProjectIndex:
         self.roots = tuple(Path(os.path.abspath(root)) for root in roots)
         self._root_texts = tuple(os.path.join(str(root), "") for root in self.roots)
         self._modules: dict[str, ModuleSummary | None] = {}
+        #: Bumped whenever a summary is replaced, so memos built on the index can tell.
+        self.generation = 0
         self._paths: dict[str, Path | None] = {}
-        self._by_path: dict[Path, tuple[int, ModuleSummary | None]] = {}
+        # path -> (mtime_ns or -1, hash of the source or None, summary or None if unparsable)
+        self._by_path: dict[Path, tuple[int, int | None, ModuleSummary | None]] = {}
         self._lookups: dict[str, Symbol | None] = {}
 
     def close(self) -> None:
         """Drop every summary, breaking the class <-> module reference cycles."""
-        for _, summary in self._by_path.values():
-            if summary is not None:
-                summary.classes.clear()
-                summary.functions.clear()
+        for _, _, summary in self._by_path.values():
+            _release(summary)
         self._by_path.clear()
         self._modules.clear()
         self._lookups.clear()
@@ -396,46 +419,60 @@ class ProjectIndex:
         if name in self._modules:
             return self._modules[name]
         path = self.module_path(name)
-        found = None if path is None else self._summary_for_path(path, name, tree=None)
+        found = None if path is None else self._summary_for_path(path, name)
         self._modules[name] = found
         return found
 
-    def file_module(self, tree: ast.Module, path: Path) -> ModuleSummary:
-        """The summary of the file being checked, built from the tree the caller parsed."""
+    def file_module(self, tree: ast.Module, path: Path, content: str | bytes | None = None) -> ModuleSummary:
+        """The summary of the file being checked, built from the tree the caller parsed.
+
+        ``content`` (the source the tree came from) tells whether a summary
+        already made for this path, from disk through an import or from an
+        earlier check, still describes this tree; without it the file's mtime
+        does, and a path that does not exist (an unsaved buffer) is always
+        summarised afresh.
+        """
         abspath = Path(os.path.abspath(path))
         name, is_package = self.module_name_for(abspath)
         # Its own classes must resolve by qualified name even when no root holds it.
         self._paths.setdefault(name, abspath)
-        summary = self._summary_for_path(abspath, name, tree=tree)
-        if summary is None:  # pragma: no cover - a tree was given, so this cannot fail
-            summary = summarize(tree, name, abspath, is_package)
+        digest = None if content is None else _digest(content)
+        mtime = _mtime(abspath)
+        cached = self._by_path.get(abspath)
+        if cached is not None:
+            same = cached[1] == digest if digest is not None else mtime >= 0 and cached[0] == mtime
+            if same and cached[2] is not None:
+                return cached[2]
+            self._forget(cached[2])
+        summary = summarize(tree, name, abspath, is_package)
+        self._by_path[abspath] = (mtime, digest, summary)
         return summary
 
-    def _summary_for_path(self, path: Path, name: str, tree: ast.Module | None) -> ModuleSummary | None:
+    def _forget(self, summary: ModuleSummary | None) -> None:
+        """A file's summary is being replaced: earlier answers may be stale."""
+        self.generation += 1
+        self._lookups.clear()
+        self._modules.clear()
+        _release(summary)
+
+    def _summary_for_path(self, path: Path, name: str) -> ModuleSummary | None:
         abspath = Path(os.path.abspath(path))
-        try:
-            mtime = abspath.stat().st_mtime_ns
-        except OSError:
-            mtime = -1
+        mtime = _mtime(abspath)
         cached = self._by_path.get(abspath)
         if cached is not None and cached[0] == mtime:
-            return cached[1]
-        if cached is not None:  # the file changed: earlier answers may be stale
-            self._lookups.clear()
-            self._modules.clear()
+            return cached[2]
+        if cached is not None:
+            self._forget(cached[2])
         summary: ModuleSummary | None = None
-        if tree is None:
-            try:
-                source = abspath.read_bytes()
-                tree = ast.parse(source, filename=str(abspath))
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-                tree = None
-        if tree is not None:
-            try:
-                summary = summarize(tree, name, abspath, abspath.name == "__init__.py")
-            except RecursionError:
-                summary = None
-        self._by_path[abspath] = (mtime, summary)
+        digest: int | None = None
+        try:
+            source = abspath.read_bytes()
+            digest = _digest(source)
+            tree = ast.parse(source, filename=str(abspath))
+            summary = summarize(tree, name, abspath, abspath.name == "__init__.py")
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            summary = None
+        self._by_path[abspath] = (mtime, digest, summary)
         return summary
 
     # -- symbols -------------------------------------------------------------

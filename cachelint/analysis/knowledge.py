@@ -91,6 +91,7 @@ class Knowledge:
         self._kinds: dict[str, CacheKind | None] = {}
         self._methods: dict[tuple[str, str], MethodInfo | None] = {}
         self._models: dict[str, bool] = {}
+        self._generation = index.generation
 
     def close(self) -> None:
         """Forget everything, breaking reference cycles (see ``engine.knowledge_for``)."""
@@ -110,8 +111,17 @@ class Knowledge:
             return [qualname]
         return self.index.ancestors(summary)
 
+    def _fresh(self) -> None:
+        """Drop memos made before the index replaced a summary (an edited file)."""
+        if self._generation != self.index.generation:
+            self._generation = self.index.generation
+            self._kinds.clear()
+            self._methods.clear()
+            self._models.clear()
+
     def cache_kind(self, qualname: str) -> CacheKind | None:
         """``"sync"``/``"async"`` for a configured cache class or subclass, else None."""
+        self._fresh()
         if qualname in self._kinds:
             return self._kinds[qualname]
         kind: CacheKind | None = None
@@ -131,6 +141,7 @@ class Knowledge:
 
     def cache_method(self, qualname: str, method: str) -> MethodInfo | None:
         """The method ``method`` of sync cache class ``qualname``, or None if not known."""
+        self._fresh()
         key = (qualname, method)
         if key in self._methods:
             return self._methods[key]
@@ -222,6 +233,7 @@ class Knowledge:
 
     def is_model(self, qualname: str) -> bool:
         """True for Pydantic models (subclasses of a configured model base)."""
+        self._fresh()
         if qualname in self._models:
             return self._models[qualname]
         bases = self.settings.model_bases

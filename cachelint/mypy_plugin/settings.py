@@ -56,9 +56,7 @@ def load(config_file: str | None, cwd: Path, warn: Callable[[str], None]) -> Set
     where = f"{pyproject} [tool.{SECTION}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    return settings_from_mapping(
-        table, root=pyproject.parent, where=where, config_path=pyproject, warn=warn
-    )
+    return settings_from_mapping(table, root=pyproject.parent, where=where, config_path=pyproject, warn=warn)
 
 
 def config_data(settings: Settings) -> dict[str, Any]:

@@ -58,8 +58,21 @@ VALIDATOR_METHODS = frozenset(
 )
 HARMLESS_CALLS = frozenset(
     {
-        "print", "len", "bool", "str", "repr", "type", "id", "hash", "isinstance", "issubclass", "hasattr",
-        "callable", "format", "reveal_type", "reveal_locals",
+        "print",
+        "len",
+        "bool",
+        "str",
+        "repr",
+        "type",
+        "id",
+        "hash",
+        "isinstance",
+        "issubclass",
+        "hasattr",
+        "callable",
+        "format",
+        "reveal_type",
+        "reveal_locals",
     }
 )
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -114,9 +127,22 @@ def callee_name(callee: Expression) -> str | None:
 _NOT_CHILDREN = frozenset(
     {
         # references to definitions elsewhere, or second views of the same code
-        "node", "def_var", "info", "analyzed", "expanded", "original_def", "imports",
-        "original_decorators", "unanalyzed_items", "variable", "var", "names",
-        "removed_statements", "removed_base_type_exprs", "type_args", "def_or_infer_vars",
+        "node",
+        "def_var",
+        "info",
+        "analyzed",
+        "expanded",
+        "original_def",
+        "imports",
+        "original_decorators",
+        "unanalyzed_items",
+        "variable",
+        "var",
+        "names",
+        "removed_statements",
+        "removed_base_type_exprs",
+        "type_args",
+        "def_or_infer_vars",
     }
 )
 _CHILD_ATTRS: dict[type, tuple[str, ...]] = {}

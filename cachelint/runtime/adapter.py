@@ -23,9 +23,7 @@ from .protocol import SyncCache
 __all__ = ["as_async"]
 
 _MEMO_ATTR: Final = "_cachelint_async_manager"
-_memo: weakref.WeakKeyDictionary[object, weakref.ref[AsyncCacheManager]] = (
-    weakref.WeakKeyDictionary()
-)
+_memo: weakref.WeakKeyDictionary[object, weakref.ref[AsyncCacheManager]] = weakref.WeakKeyDictionary()
 _memo_lock = threading.Lock()
 
 

@@ -57,9 +57,7 @@ EMPTY_LIST_SCHEMA: Final = "empty-list"
 _DOC_KEYS = frozenset({"title", "description", "examples"})
 # Schema keywords whose values map *names* (fields, definitions) to schemas:
 # their keys are data, not keywords, and must never be stripped.
-_NAME_MAPS = frozenset(
-    {"properties", "$defs", "definitions", "patternProperties", "dependentSchemas"}
-)
+_NAME_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties", "dependentSchemas"})
 
 
 @final
@@ -72,9 +70,7 @@ class Outcome:
 
     __slots__ = ("found", "name", "unreadable")
 
-    def __init__(
-        self, name: str, *, found: bool = False, unreadable: bool = False
-    ) -> None:
+    def __init__(self, name: str, *, found: bool = False, unreadable: bool = False) -> None:
         self.name = name
         self.found = found
         self.unreadable = unreadable
@@ -128,11 +124,7 @@ class Codec(Generic[T]):
             return CORRUPT, None
         data = raw["data"]
         if raw.get("schema") != self.fingerprint:
-            if (
-                raw.get("schema") == EMPTY_LIST_SCHEMA
-                and data == []
-                and self.accepts_empty_list
-            ):
+            if raw.get("schema") == EMPTY_LIST_SCHEMA and data == [] and self.accepts_empty_list:
                 return HIT, self.adapter.validate_python([])
             return STALE, None
         try:
@@ -185,11 +177,7 @@ def _strip_docs(node: object, names: bool = False) -> object:
     if isinstance(node, dict):
         if names:
             return {k: _strip_docs(v) for k, v in node.items()}
-        return {
-            k: _strip_docs(v, k in _NAME_MAPS)
-            for k, v in node.items()
-            if k not in _DOC_KEYS
-        }
+        return {k: _strip_docs(v, k in _NAME_MAPS) for k, v in node.items() if k not in _DOC_KEYS}
     if isinstance(node, list):
         return [_strip_docs(item) for item in node]
     return node
@@ -197,9 +185,7 @@ def _strip_docs(node: object, names: bool = False) -> object:
 
 _model_codecs: dict[type[BaseModel], Codec[Any]] = {}
 _list_codecs: dict[type[BaseModel], Codec[Any]] = {}
-_adapter_codecs: weakref.WeakKeyDictionary[TypeAdapter[Any], Codec[Any]] = (
-    weakref.WeakKeyDictionary()
-)
+_adapter_codecs: weakref.WeakKeyDictionary[TypeAdapter[Any], Codec[Any]] = weakref.WeakKeyDictionary()
 _build_lock = threading.Lock()
 
 M = TypeVar("M", bound=BaseModel)

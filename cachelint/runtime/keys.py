@@ -32,20 +32,14 @@ class CacheKey(NamedTuple):
     content_key: str
 
     @classmethod
-    def for_content(
-        cls, cache_type: str, /, *content: object, **named: object
-    ) -> CacheKey:
+    def for_content(cls, cache_type: str, /, *content: object, **named: object) -> CacheKey:
         """Key for *content*: ``sha256`` of its canonical JSON, in hex.
 
         Positional and keyword content both count; keyword order does not.
         Raises ``TypeError`` for content without a canonical JSON form.
         """
-        positional = [
-            _canonical(item, f"content[{i}]", set()) for i, item in enumerate(content)
-        ]
-        keywords = {
-            name: _canonical(value, name, set()) for name, value in named.items()
-        }
+        positional = [_canonical(item, f"content[{i}]", set()) for i, item in enumerate(content)]
+        keywords = {name: _canonical(value, name, set()) for name, value in named.items()}
         payload = _dumps([positional, keywords])
         return cls(cache_type, hashlib.sha256(payload.encode("utf-8")).hexdigest())
 
@@ -75,9 +69,7 @@ def _canonical(value: object, path: str, active: set[int]) -> Any:
         return _canonical(value.value, path, active)
     marker = id(value)
     if marker in active:
-        raise TypeError(
-            f"cannot derive a cache key: {path} refers to itself (cyclic content)"
-        )
+        raise TypeError(f"cannot derive a cache key: {path} refers to itself (cyclic content)")
     active.add(marker)
     try:
         return _container(value, path, active)
@@ -91,9 +83,7 @@ def _container(value: object, path: str, active: set[int]) -> Any:
         return _canonical(value.model_dump(mode="python"), path, active)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            field.name: _canonical(
-                getattr(value, field.name), f"{path}.{field.name}", active
-            )
+            field.name: _canonical(getattr(value, field.name), f"{path}.{field.name}", active)
             for field in dataclasses.fields(value)
         }
     if isinstance(value, Mapping):
@@ -103,9 +93,7 @@ def _container(value: object, path: str, active: set[int]) -> Any:
             out[name] = _canonical(v, f"{path}[{k!r}]", active)
         return out
     if isinstance(value, (list, tuple)):
-        return [
-            _canonical(item, f"{path}[{i}]", active) for i, item in enumerate(value)
-        ]
+        return [_canonical(item, f"{path}[{i}]", active) for i, item in enumerate(value)]
     if isinstance(value, (set, frozenset)):
         items = [_canonical(item, f"{path}{{...}}", active) for item in value]
         return sorted(items, key=_sort_key)

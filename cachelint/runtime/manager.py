@@ -119,9 +119,7 @@ class AsyncCacheManager:
         self._get = sync_cache.get
         self._set = sync_cache.set
         delete = getattr(sync_cache, "delete", None)
-        self._delete: Callable[[str, str], object] | None = (
-            delete if callable(delete) else None
-        )
+        self._delete: Callable[[str, str], object] | None = delete if callable(delete) else None
         self._offload = offload
         self._ttl_keyword = ttl_keyword
         self._lock = threading.Lock()  # held around every call into the sync cache
@@ -131,10 +129,7 @@ class AsyncCacheManager:
         self._inflight: dict[tuple[object, CacheKey, str], asyncio.Task[Any]] = {}
 
     def __repr__(self) -> str:
-        return (
-            f"AsyncCacheManager({self._cache!r}, offload={self._offload},"
-            f" breaker={self._breaker.state.value})"
-        )
+        return f"AsyncCacheManager({self._cache!r}, offload={self._offload}, breaker={self._breaker.state.value})"
 
     @property
     def sync_cache(self) -> SyncCache:
@@ -187,9 +182,7 @@ class AsyncCacheManager:
 
     # -- writes --------------------------------------------------------------
 
-    async def set_model(
-        self, key: CacheKey, model: BaseModel, *, ttl: float | None = None
-    ) -> None:
+    async def set_model(self, key: CacheKey, model: BaseModel, *, ttl: float | None = None) -> None:
         """Store *model* (under its own class's schema); faults are logged, not raised."""
         await self._store(key, model_codec(type(model)), model, ttl, "set_model")
 
@@ -234,24 +227,16 @@ class AsyncCacheManager:
     # -- compute -------------------------------------------------------------
 
     @overload
-    async def get_or_compute(
-        self, key: CacheKey, schema: type[M], compute: Callable[[], Awaitable[M]]
-    ) -> M: ...
+    async def get_or_compute(self, key: CacheKey, schema: type[M], compute: Callable[[], Awaitable[M]]) -> M: ...
 
     @overload
-    async def get_or_compute(
-        self, key: CacheKey, schema: type[M], compute: Callable[[], M]
-    ) -> M: ...
+    async def get_or_compute(self, key: CacheKey, schema: type[M], compute: Callable[[], M]) -> M: ...
 
     @overload
-    async def get_or_compute(
-        self, key: CacheKey, schema: TypeAdapter[T], compute: Callable[[], Awaitable[T]]
-    ) -> T: ...
+    async def get_or_compute(self, key: CacheKey, schema: TypeAdapter[T], compute: Callable[[], Awaitable[T]]) -> T: ...
 
     @overload
-    async def get_or_compute(
-        self, key: CacheKey, schema: TypeAdapter[T], compute: Callable[[], T]
-    ) -> T: ...
+    async def get_or_compute(self, key: CacheKey, schema: TypeAdapter[T], compute: Callable[[], T]) -> T: ...
 
     async def get_or_compute(
         self,
@@ -268,11 +253,7 @@ class AsyncCacheManager:
         """
         if cache_disabled():
             return await _call(compute)
-        codec: Codec[Any] = (
-            adapter_codec(schema)
-            if isinstance(schema, TypeAdapter)
-            else model_codec(schema)
-        )
+        codec: Codec[Any] = adapter_codec(schema) if isinstance(schema, TypeAdapter) else model_codec(schema)
         flight_key = (asyncio.get_running_loop(), key, codec.fingerprint)
         task = self._inflight.get(flight_key)
         if task is None:
@@ -285,9 +266,7 @@ class AsyncCacheManager:
             # Offloaded reads do yield: the flight itself reads first, so
             # callers arriving meanwhile join it instead of reading and
             # computing again.
-            task = asyncio.ensure_future(
-                self._flight(flight_key, key, codec, compute, self._offload)
-            )
+            task = asyncio.ensure_future(self._flight(flight_key, key, codec, compute, self._offload))
             task.add_done_callback(_consume_exception)
             self._inflight[flight_key] = task
         return await asyncio.shield(task)
@@ -302,9 +281,7 @@ class AsyncCacheManager:
     ) -> Any:
         try:
             if read_first:
-                value = await asyncio.to_thread(
-                    self._read, key, codec, "get_or_compute"
-                )
+                value = await asyncio.to_thread(self._read, key, codec, "get_or_compute")
                 if value is not _MISS:
                     return value
             value = await _call(compute)
@@ -323,9 +300,7 @@ class AsyncCacheManager:
                 self._stats.misses += 1
             return _MISS
         breaker = self._breaker
-        if breaker.state is not BreakerState.CLOSED and not self._admit(
-            key, op, lookup=True
-        ):
+        if breaker.state is not BreakerState.CLOSED and not self._admit(key, op, lookup=True):
             return _MISS
         cache_type, content_key = key
         fault: Exception | None = None
@@ -355,9 +330,7 @@ class AsyncCacheManager:
             raise
         stats = self._stats
         with self._state:
-            change = (
-                breaker.record_success() if fault is None else breaker.record_failure()
-            )
+            change = breaker.record_success() if fault is None else breaker.record_failure()
             stats.latencies.append(elapsed)
             if outcome.found:
                 stats.hits += 1
@@ -393,17 +366,13 @@ class AsyncCacheManager:
             _emit(_DEBUG, key, op, 0.0, "bypassed")
         return allowed
 
-    def _write(
-        self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str
-    ) -> None:
+    def _write(self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str) -> None:
         stats = self._stats
         if cache_disabled():
             with self._state:
                 stats.bypassed += 1
             return
-        if self._breaker.state is not BreakerState.CLOSED and not self._admit(
-            key, op, lookup=False
-        ):
+        if self._breaker.state is not BreakerState.CLOSED and not self._admit(key, op, lookup=False):
             return
         cache_type, content_key = key
         fault: Exception | None = None
@@ -428,11 +397,7 @@ class AsyncCacheManager:
                 self._breaker.record_failure()
             raise
         with self._state:
-            change = (
-                self._breaker.record_success()
-                if fault is None
-                else self._breaker.record_failure()
-            )
+            change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
             stats.latencies.append(elapsed)
             if fault is None:
                 stats.sets += 1
@@ -449,9 +414,7 @@ class AsyncCacheManager:
         delete = self._delete
         if delete is None:
             return False
-        if self._breaker.state is not BreakerState.CLOSED and not self._admit(
-            key, "delete", lookup=False
-        ):
+        if self._breaker.state is not BreakerState.CLOSED and not self._admit(key, "delete", lookup=False):
             return False
         fault: Exception | None = None
         with self._lock:
@@ -462,11 +425,7 @@ class AsyncCacheManager:
                 fault = exc
             elapsed = perf_counter() - start
         with self._state:
-            change = (
-                self._breaker.record_success()
-                if fault is None
-                else self._breaker.record_failure()
-            )
+            change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
             if fault is not None:
                 self._stats.errors += 1
         if fault is not None:
@@ -477,9 +436,7 @@ class AsyncCacheManager:
             _breaker_changed(change, self._breaker.failures)
         return fault is None
 
-    async def _store(
-        self, key: CacheKey, codec: Codec[T], value: T, ttl: float | None, op: str
-    ) -> None:
+    async def _store(self, key: CacheKey, codec: Codec[T], value: T, ttl: float | None, op: str) -> None:
         if cache_disabled():
             return
         try:
@@ -489,9 +446,7 @@ class AsyncCacheManager:
             return
         await self._put(key, envelope, ttl, op)
 
-    async def _put(
-        self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str
-    ) -> None:
+    async def _put(self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str) -> None:
         if self._offload:
             await asyncio.to_thread(self._write, key, envelope, ttl, op)
         else:
@@ -557,9 +512,7 @@ def _breaker_changed(state: BreakerState, failures: int) -> None:
 
 def _check_sync_cache(cache: object) -> None:
     if isinstance(cache, AsyncCacheManager):
-        raise TypeError(
-            "AsyncCacheManager wraps a synchronous cache, got an AsyncCacheManager; use as_async()"
-        )
+        raise TypeError("AsyncCacheManager wraps a synchronous cache, got an AsyncCacheManager; use as_async()")
     for name in ("get", "set"):
         method = getattr(cache, name, None)
         if not callable(method):

@@ -58,9 +58,7 @@ class StatsRecorder:
         self.sets = 0
         self.latencies: deque[float] = deque(maxlen=window)
 
-    def snapshot(
-        self, breaker_state: BreakerState, consecutive_failures: int
-    ) -> CacheStats:
+    def snapshot(self, breaker_state: BreakerState, consecutive_failures: int) -> CacheStats:
         """A frozen copy with the hit ratio and p50/p95 computed now."""
         lookups = self.hits + self.misses
         ordered = sorted(self.latencies)
