@@ -29,11 +29,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter  # noqa: E402 - after the path insert
 
-from cachelint.runtime import AsyncCacheManager, CacheKey
+from cachelint.runtime import AsyncCacheManager, CacheKey  # noqa: E402
 
 ITEMS = 20
 HIT_GOAL_RATIO = 1.3

@@ -1,0 +1,1 @@
+"""Reproducible speed and accuracy runs of cachelint: ``python -m benchmarks`` (see docs/benchmarks.md)."""
