@@ -143,8 +143,7 @@ def run(corpus: Path = DEFAULT_CORPUS, rounds: int = 5, include_flake8: bool = T
             {
                 "figure": "cachelint check warm / ruff check --select ASYNC (cached)",
                 "value": (
-                    f"{ratios['warm_vs_ruff_async']:.2f}× "
-                    f"({seconds('cachelint_warm')} / {seconds('ruff_async_warm')})"
+                    f"{ratios['warm_vs_ruff_async']:.2f}× ({seconds('cachelint_warm')} / {seconds('ruff_async_warm')})"
                 ),
                 "goal": f"≤ {WARM_GOAL:.1f}×",
                 "met": ratios["warm_vs_ruff_async"] <= WARM_GOAL,

@@ -62,9 +62,21 @@ def _mypy_once(config: Path, target: Path, cwd: Path) -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", cache,
-             "--no-error-summary", str(target)],
-            cwd=cwd, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--config-file",
+                str(config),
+                "--cache-dir",
+                cache,
+                "--no-error-summary",
+                str(target),
+            ],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

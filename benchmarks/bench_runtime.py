@@ -66,10 +66,7 @@ class DictCache:
 
 
 def _models() -> list[Pattern]:
-    return [
-        Pattern(name=f"pattern-{i}", confidence=i / ITEMS, tags=["a", "b"], count=i)
-        for i in range(ITEMS)
-    ]
+    return [Pattern(name=f"pattern-{i}", confidence=i / ITEMS, tags=["a", "b"], count=i) for i in range(ITEMS)]
 
 
 def _time_sync(fn: Callable[[], object], n: int) -> float:
@@ -117,12 +114,8 @@ def _variants(n: int) -> dict[str, Callable[[], float]]:
         "raw_miss": lambda: _time_sync(raw_miss, n),
         "get_list_hit": lambda: _time_async(lambda: inline.get_list(hit, Pattern), n),
         "get_list_miss": lambda: _time_async(lambda: inline.get_list(miss, Pattern), n),
-        "offload_hit": lambda: _time_async(
-            lambda: offload.get_list(hit, Pattern), max(n // 10, 50)
-        ),
-        "offload_miss": lambda: _time_async(
-            lambda: offload.get_list(miss, Pattern), max(n // 10, 50)
-        ),
+        "offload_hit": lambda: _time_async(lambda: offload.get_list(hit, Pattern), max(n // 10, 50)),
+        "offload_miss": lambda: _time_async(lambda: offload.get_list(miss, Pattern), max(n // 10, 50)),
     }
 
     try:
@@ -176,9 +169,7 @@ def run(repeat: int = 15, n: int = 2000) -> dict[str, Any]:
     figures["aiocache"] = "aiocache_hit" in us
     figures["goals_met"] = {
         "hit_le_1.3x_raw": ratios["get_list_hit_vs_raw"] <= HIT_GOAL_RATIO,
-        "hit_faster_than_aiocache": ratios.get("get_list_hit_vs_aiocache", 0.0) < 1.0
-        if figures["aiocache"]
-        else None,
+        "hit_faster_than_aiocache": ratios.get("get_list_hit_vs_aiocache", 0.0) < 1.0 if figures["aiocache"] else None,
     }
     return figures
 
@@ -198,22 +189,16 @@ def _print(figures: dict[str, Any]) -> None:
     ]
     for label, prefix in rows:
         if f"{prefix}_hit" in us:
-            print(
-                f"{label:<44}{us[prefix + '_hit']:>10.2f}{us[prefix + '_miss']:>10.2f}"
-            )
+            print(f"{label:<44}{us[prefix + '_hit']:>10.2f}{us[prefix + '_miss']:>10.2f}")
         else:
             print(f"{label:<44}{'skipped':>10}{'skipped':>10}")
     print()
     goal = "met" if figures["goals_met"]["hit_le_1.3x_raw"] else "MISSED"
-    print(
-        f"hit  vs (a): {ratios['get_list_hit_vs_raw']:.2f}x   goal <= {HIT_GOAL_RATIO}x  {goal}"
-    )
+    print(f"hit  vs (a): {ratios['get_list_hit_vs_raw']:.2f}x   goal <= {HIT_GOAL_RATIO}x  {goal}")
     print(f"miss vs (a): {ratios['get_list_miss_vs_raw']:.2f}x")
     if figures["aiocache"]:
         goal = "met" if figures["goals_met"]["hit_faster_than_aiocache"] else "MISSED"
-        print(
-            f"hit  vs (b): {ratios['get_list_hit_vs_aiocache']:.2f}x   goal < 1.0x  {goal}"
-        )
+        print(f"hit  vs (b): {ratios['get_list_hit_vs_aiocache']:.2f}x   goal < 1.0x  {goal}")
         print(f"miss vs (b): {ratios['get_list_miss_vs_aiocache']:.2f}x")
     else:
         print("aiocache: skipped (not importable)")
@@ -224,15 +209,9 @@ def _print(figures: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0] if __doc__ else None
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=15, help="alternating rounds (default 15)"
-    )
-    parser.add_argument(
-        "-n", type=int, default=2000, help="operations per round (default 2000)"
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=15, help="alternating rounds (default 15)")
+    parser.add_argument("-n", type=int, default=2000, help="operations per round (default 2000)")
     args = parser.parse_args(argv)
     _print(run(args.repeat, args.n))
     return 0
