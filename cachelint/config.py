@@ -231,6 +231,23 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def settings_from_pyproject(pyproject: Path, *, warn: Callable[[str], None] = _warn_stderr) -> Settings:
+    """Read and validate the ``[tool.cachelint]`` table of one ``pyproject.toml`` (no memo)."""
+    try:
+        with pyproject.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
+    tool = document.get("tool", {})
+    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
+    where = f"{pyproject} [tool.{SECTION}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    return settings_from_mapping(table, root=pyproject.parent.resolve(), where=where, config_path=pyproject, warn=warn)
+
+
 _CACHE: dict[Path, Settings] = {}
 _DEFAULTS: dict[Path, Settings] = {}
 
@@ -267,20 +284,6 @@ def load_settings(start: Path | str = ".", *, warn: Callable[[str], None] = _war
     cached = _CACHE.get(pyproject)
     if cached is not None:
         return cached
-    try:
-        with pyproject.open("rb") as handle:
-            document = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
-    tool = document.get("tool", {})
-    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
-    where = f"{pyproject} [tool.{SECTION}]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: must be a table")
-    settings = settings_from_mapping(
-        table, root=pyproject.parent.resolve(), where=where, config_path=pyproject, warn=warn
-    )
+    settings = settings_from_pyproject(pyproject, warn=warn)
     _CACHE[pyproject] = settings
     return settings

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from cachelint.analysis import Diagnostic, FixHint, knowledge_for
-from cachelint.analysis.semantic import FileModel, Scope, Visit
+from cachelint.analysis.semantic import SCOPE_NODES, FileModel, Scope, Visit
 from cachelint.config import Settings
 from codemods.codes import BLOCKING_CODE, SITE_CODES
 
@@ -424,18 +424,6 @@ class Planner:
         return None
 
 
-_SCOPES = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Lambda,
-    ast.ClassDef,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
-
-
 def _walk_scope(function: ast.AST) -> list[ast.AST]:
     """Nodes of ``function``'s own scope (nested functions, classes and comprehensions excluded)."""
     out: list[ast.AST] = []
@@ -443,7 +431,7 @@ def _walk_scope(function: ast.AST) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         out.append(node)
-        if isinstance(node, _SCOPES):
+        if isinstance(node, SCOPE_NODES):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 stack.extend(node.args.defaults)
                 stack.extend(d for d in node.args.kw_defaults if d is not None)

@@ -30,7 +30,8 @@ from cachelint.analysis.types import (
     without_none,
 )
 
-_SCOPE_NODES = (
+#: Nodes that open a scope of their own.
+SCOPE_NODES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
     ast.Lambda,

@@ -12,24 +12,16 @@ edited configuration, and :func:`config_data` must describe what is on disk now.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cachelint import __version__
 from cachelint.config import (
-    SECTION,
-    ConfigError,
     Settings,
     find_pyproject,
-    settings_from_mapping,
+    settings_from_pyproject,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 def config_path(config_file: str | None, cwd: Path) -> Path | None:
@@ -44,19 +36,7 @@ def load(config_file: str | None, cwd: Path, warn: Callable[[str], None]) -> Set
     pyproject = config_path(config_file, cwd)
     if pyproject is None:
         return Settings(root=cwd.resolve())
-    try:
-        with pyproject.open("rb") as handle:
-            document = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
-    tool = document.get("tool", {})
-    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
-    where = f"{pyproject} [tool.{SECTION}]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: must be a table")
-    return settings_from_mapping(table, root=pyproject.parent, where=where, config_path=pyproject, warn=warn)
+    return settings_from_pyproject(pyproject, warn=warn)
 
 
 def config_data(settings: Settings) -> dict[str, Any]:

@@ -44,39 +44,11 @@ from mypy.nodes import (
 )
 from mypy.patterns import Pattern
 
-VALIDATOR_METHODS = frozenset(
-    {
-        "model_validate",
-        "model_validate_json",
-        "model_validate_strings",
-        "parse_obj",
-        "parse_raw",
-        "validate_python",
-        "validate_json",
-        "validate_strings",
-    }
-)
-HARMLESS_CALLS = frozenset(
-    {
-        "print",
-        "len",
-        "bool",
-        "str",
-        "repr",
-        "type",
-        "id",
-        "hash",
-        "isinstance",
-        "issubclass",
-        "hasattr",
-        "callable",
-        "format",
-        "reveal_type",
-        "reveal_locals",
-    }
-)
-LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
-DICT_METHODS = frozenset({"get", "items", "keys", "values", "setdefault", "pop", "update"})
+from cachelint.vocabulary import DICT_METHODS, LOG_METHODS, VALIDATOR_METHODS
+from cachelint.vocabulary import HARMLESS_CALLS as _HARMLESS_CALLS
+
+# reveal_type/reveal_locals exist only for mypy: inspecting, not using.
+HARMLESS_CALLS = _HARMLESS_CALLS | {"reveal_type", "reveal_locals"}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
 from cachelint.analysis.semantic import Visit
 from cachelint.analysis.types import Inst, without_none
-
-DICT_METHODS = frozenset({"get", "items", "keys", "values", "setdefault", "pop", "update"})
+from cachelint.vocabulary import DICT_METHODS
 
 
 def _model_of(ctx: Context, receiver: ast.expr, visit: Visit, attribute: str) -> str | None:

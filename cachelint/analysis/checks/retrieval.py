@@ -20,37 +20,7 @@ from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
 from cachelint.analysis.semantic import CACHE_GETTERS, Scope
 from cachelint.analysis.types import ClassRef, Untyped, is_untyped
-
-_VALIDATOR_METHODS = frozenset(
-    {
-        "model_validate",
-        "model_validate_json",
-        "model_validate_strings",
-        "parse_obj",
-        "parse_raw",
-        "validate_python",
-        "validate_json",
-        "validate_strings",
-    }
-)
-_HARMLESS_CALLS = frozenset(
-    {
-        "print",
-        "len",
-        "bool",
-        "str",
-        "repr",
-        "type",
-        "id",
-        "hash",
-        "isinstance",
-        "issubclass",
-        "hasattr",
-        "callable",
-        "format",
-    }
-)
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+from cachelint.vocabulary import HARMLESS_CALLS, LOG_METHODS, VALIDATOR_METHODS
 
 
 def _callee_name(func: ast.expr) -> str | None:
@@ -63,7 +33,7 @@ def _callee_name(func: ast.expr) -> str | None:
 
 def _is_validator(ctx: Context, call: ast.Call, scope: Scope) -> bool:
     name = _callee_name(call.func)
-    if name in _VALIDATOR_METHODS:
+    if name in VALIDATOR_METHODS:
         return True
     qualified = scope.qualify(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
     for entry in ctx.settings.validators:
@@ -75,10 +45,10 @@ def _is_validator(ctx: Context, call: ast.Call, scope: Scope) -> bool:
 
 def _is_harmless_call(ctx: Context, call: ast.Call, scope: Scope) -> bool:
     func = call.func
-    if isinstance(func, ast.Name) and func.id in _HARMLESS_CALLS:
+    if isinstance(func, ast.Name) and func.id in HARMLESS_CALLS:
         return True
     if isinstance(func, ast.Attribute):
-        if func.attr in _LOG_METHODS:
+        if func.attr in LOG_METHODS:
             return True
         if ctx.model.receiver_cache(func.value, scope) is not None:
             return True  # handed back to the cache (e.g. set)
