@@ -155,29 +155,22 @@ class AsyncCacheManager:
 
     async def get_model(self, key: CacheKey, model: type[M]) -> M | None:
         """The cached *model* instance at *key*, or ``None``."""
-        codec = model_codec(model)
-        if self._offload:
-            value = await asyncio.to_thread(self._read, key, codec, "get_model")
-        else:
-            value = self._read(key, codec, "get_model")
-        return None if value is _MISS else value
+        return await self._fetch(key, model_codec(model), "get_model")
 
     async def get_list(self, key: CacheKey, model: type[M]) -> list[M] | None:
         """The cached ``list[model]`` at *key*, or ``None``."""
-        codec = list_codec(model)
-        if self._offload:
-            value = await asyncio.to_thread(self._read, key, codec, "get_list")
-        else:
-            value = self._read(key, codec, "get_list")
-        return None if value is _MISS else value
+        return await self._fetch(key, list_codec(model), "get_list")
 
     async def get_value(self, key: CacheKey, adapter: TypeAdapter[T]) -> T | None:
         """The cached value of *adapter*'s type at *key*, or ``None``."""
-        codec = adapter_codec(adapter)
+        return await self._fetch(key, adapter_codec(adapter), "get_value")
+
+    async def _fetch(self, key: CacheKey, codec: Codec[T], op: str) -> T | None:
+        """One read, inline or in a worker thread, a miss as ``None``."""
         if self._offload:
-            value = await asyncio.to_thread(self._read, key, codec, "get_value")
+            value = await asyncio.to_thread(self._read, key, codec, op)
         else:
-            value = self._read(key, codec, "get_value")
+            value = self._read(key, codec, op)
         return None if value is _MISS else value
 
     # -- writes --------------------------------------------------------------
