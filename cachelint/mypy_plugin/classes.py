@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Literal
 
 from mypy.nodes import Decorator, FuncDef, OverloadedFuncDef, TypeInfo
+from mypy.types import NoneType, ProperType, Type, UnionType, get_proper_type
 
 from cachelint.config import Settings
 
@@ -97,3 +98,14 @@ def method_definition(info: TypeInfo, name: str) -> FuncDef | None:
     if isinstance(node, FuncDef):
         return node
     return None
+
+
+def without_none(typ: Type) -> ProperType | None:
+    """``X | None`` -> ``X``; a union of several other members -> None (not one class)."""
+    proper = get_proper_type(typ)
+    if isinstance(proper, UnionType):
+        rest = [item for item in proper.items if not isinstance(get_proper_type(item), NoneType)]
+        if len(rest) != 1:
+            return None
+        proper = get_proper_type(rest[0])
+    return proper

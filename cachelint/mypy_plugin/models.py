@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from mypy.checker import TypeChecker
 from mypy.nodes import MypyFile, NameExpr, StrExpr, Var
-from mypy.types import Instance, NoneType, Type, UnionType, get_proper_type
+from mypy.types import Instance, Type
 
 from cachelint.mypy_plugin import codes
+from cachelint.mypy_plugin.classes import without_none
 from cachelint.mypy_plugin.state import RunState
 from cachelint.mypy_plugin.syntax import DictAccess
 from cachelint.rules import BY_CODE
@@ -30,12 +31,7 @@ def _receiver_type(checker: TypeChecker | None, access: DictAccess) -> Type | No
 
 
 def _model_name(state: RunState, typ: Type, attribute: str) -> str | None:
-    proper = get_proper_type(typ)
-    if isinstance(proper, UnionType):
-        rest = [item for item in proper.items if not isinstance(get_proper_type(item), NoneType)]
-        if len(rest) != 1:
-            return None
-        proper = get_proper_type(rest[0])
+    proper = without_none(typ)
     if not isinstance(proper, Instance) or not state.oracle.is_model(proper.type):
         return None
     if proper.type.get(attribute) is not None:

@@ -20,13 +20,12 @@ from mypy.nodes import AwaitExpr, CallExpr, FuncItem, TypeInfo, Var
 from mypy.types import (
     CallableType,
     Instance,
-    NoneType,
     Type,
-    UnionType,
     get_proper_type,
 )
 
 from cachelint.mypy_plugin import codes
+from cachelint.mypy_plugin.classes import without_none
 from cachelint.mypy_plugin.state import RunState
 from cachelint.mypy_plugin.syntax import Use
 from cachelint.rules import BY_CODE
@@ -60,12 +59,9 @@ def fix_for(state: RunState, use: Use) -> str:
     returned = _declared_return(use.function)
     if returned is None:
         return GENERIC_FIX
-    proper = get_proper_type(returned)
-    if isinstance(proper, UnionType):
-        rest = [item for item in proper.items if not isinstance(get_proper_type(item), NoneType)]
-        if len(rest) != 1:
-            return GENERIC_FIX
-        proper = get_proper_type(rest[0])
+    proper = without_none(returned)
+    if proper is None:
+        return GENERIC_FIX
     if isinstance(proper, Instance) and proper.type.fullname in _LISTS and len(proper.args) == 1:
         model = _model(state, proper.args[0])
         if model is not None:
