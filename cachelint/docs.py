@@ -44,6 +44,30 @@ def _code_block(text: str) -> str:
     return f"```python\n{text.rstrip()}\n```"
 
 
+def _fix_availability(rule: rules.Rule) -> str:
+    safeties = {fix.safety for fix in rule.fixes}
+    if not safeties:
+        return "none (reported only)"
+    if safeties == {rules.Safety.UNSAFE}:
+        return "unsafe, with `cachelint fix --unsafe-fixes`"
+    if safeties == {rules.Safety.SAFE}:
+        return "safe, with `cachelint fix`"
+    return "safe with `cachelint fix`, some only with `--unsafe-fixes`"
+
+
+def _fix_list(rule: rules.Rule) -> str:
+    """Each fix the rule offers with its safety (from the catalog's ``fixes``) and why."""
+    if not rule.fixes:
+        return "\n\nNo fix: the finding is reported only."
+    items = [
+        f"- **{fix.safety.value}**: {fix.title}"
+        + ("" if fix.safety is rules.Safety.SAFE else " (only with `--unsafe-fixes`)")
+        + f". {fix.why}"
+        for fix in rule.fixes
+    ]
+    return "\n\n" + "\n".join(items)
+
+
 def render_rule(rule: rules.Rule, level: int = 2) -> str:
     """One rule's page: What it does / Why is this bad? / Example / Use instead / Fix safety."""
     head = "#" * level
@@ -51,7 +75,7 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
     facts = [
         f"Default: **{_default(rule)}**"
         + ("" if rule.default_enabled or rule.removed else " (opt in with `--extend-select " + rule.code + "`)"),
-        "Fix: " + ("available with `cachelint fix`" if rule.fixable else "none (reported only)"),
+        "Fix: " + _fix_availability(rule),
         f"mypy error code: `{rule.mypy_code}`",
     ]
     parts = [
@@ -66,7 +90,7 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
         f"{sub} Why is this bad?\n\n{rule.why}",
         f"{sub} Example\n\n{_code_block(rule.example)}",
         f"{sub} Use instead\n\n{_code_block(rule.use_instead)}",
-        f"{sub} Fix safety\n\n{rule.fix_safety}",
+        f"{sub} Fix safety\n\n{rule.fix_safety}" + _fix_list(rule),
     ]
     return "\n\n".join(parts) + "\n"
 

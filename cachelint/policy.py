@@ -177,6 +177,44 @@ def is_model(cls: ClassFacts, extra_model_bases: Iterable[str] = ()) -> bool:
     return any(base in DEFAULT_MODEL_BASES or matches_any(extra, base) for base in cls.mro[1:])
 
 
+def closest_field(key: str, fields: Iterable[str]) -> str | None:
+    """The declared field a mistyped dict key most likely meant, or None when none is close.
+
+    A field one of whose ``_``-separated words is the key (``type`` ->
+    ``pattern_type``) or spelled alike (``confidance`` -> ``confidence``).
+    Only ever one of ``fields``: a suggestion must exist on the model.
+    """
+    import difflib
+
+    names = [name for name in fields if name != key]
+    lowered = key.lower()
+
+    def score(name: str) -> float:
+        return difflib.SequenceMatcher(None, lowered, name.lower()).ratio()
+
+    by_word = [name for name in names if lowered in name.lower().split("_")]
+    if by_word:
+        return max(sorted(by_word), key=score)
+    close = [name for name in names if score(name) >= 0.75]
+    return max(sorted(close), key=score) if close else None
+
+
+def model_key_advice(receiver: str, key: str | None, model: str, fields: Iterable[str], field: str | None) -> str:
+    """The end of CLT106's "use attribute access..." for a dict read of ``key``.
+
+    ``field`` is the field the key names (itself or as an alias); otherwise the
+    message says the key is not a field and names the closest one, if any.
+    """
+    if key is None or not key.isidentifier() and field is None:
+        return ""
+    if field is not None:
+        alias = "" if field == key else f"; '{key}' is the alias of field '{field}'"
+        return f" ('{receiver}.{field}'){alias}"
+    close = closest_field(key, fields)
+    advice = f"; '{key}' is not a field of {model}"
+    return advice + (f"; did you mean '{close}'?" if close else "")
+
+
 def method_is_sync(method: MethodFacts) -> bool | None:
     """True when ``method`` is proven synchronous and cannot hand back an awaitable,
     False when it is asynchronous, None when the engine cannot know."""
@@ -204,8 +242,10 @@ __all__ = [
     "LOG_METHODS",
     "MethodFacts",
     "VALIDATOR_METHODS",
+    "closest_field",
     "is_model",
     "matches",
     "matches_any",
     "method_is_sync",
+    "model_key_advice",
 ]

@@ -15,10 +15,30 @@ diagnostic, so one finding reads the same in flake8, the CLI and mypy.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 PREFIX = "CLT"
+
+
+class Safety(str, enum.Enum):
+    """A fix's safety, as in ruff: a safe fix keeps what the code meant and applies by
+    default; an unsafe one may change behaviour and applies only with ``--unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One kind of fix a rule offers.  ``kind`` is the stable name the codemod plans by;
+    ``why`` is the reason for its safety, shown on the rule's page."""
+
+    kind: str
+    title: str
+    safety: Safety
+    why: str
 
 
 @dataclass(frozen=True)
@@ -43,12 +63,77 @@ class Rule:
     example: str
     use_instead: str
     fix_safety: str
-    fixable: bool = False
+    #: The fixes the codemod can apply; a rule without any is reported only.
+    fixes: tuple[Fix, ...] = ()
     removed: bool = False
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.fixes)
+
+    def fix(self, kind: str) -> Fix:
+        """The rule's fix of this ``kind`` (``KeyError`` if it offers none)."""
+        for fix in self.fixes:
+            if fix.kind == kind:
+                return fix
+        raise KeyError(f"{self.code} has no {kind!r} fix")
 
     def format(self, args: Mapping[str, str]) -> str:
         """Render the message (without the code) from a diagnostic's arguments."""
         return self.message.format_map(args)
+
+
+# -- the fixes (kinds are what the codemod plans by) ---------------------------
+
+TYPED_API_FIX = Fix(
+    "typed-async-api",
+    "Rewrite the call to AsyncCacheManager's typed get_list/get_model/set_list/set_model",
+    Safety.SAFE,
+    "The awaited call could only raise before; the rewrite runs it through the adapter with the arguments "
+    "the cache declares, and the value comes back validated as the type the code already declared.",
+)
+BLOCKING_FIX = Fix(
+    "typed-async-api",
+    "Await the typed AsyncCacheManager call instead of the blocking one (with --include-blocking)",
+    Safety.SAFE,
+    "It keeps the value and the code's declared type; it is opt-in (`--include-blocking`) because the call "
+    "now yields to the event loop, which can reorder side effects around it.",
+)
+VALIDATE_FIX = Fix(
+    "validate",
+    "Wrap the value in M.model_validate(...) / TypeAdapter(list[M]).validate_python(...)",
+    Safety.UNSAFE,
+    "Bad cached data that used to flow on unchecked now raises a ValidationError at the sink; moving the read "
+    "to get_model/get_list turns it into a cache miss instead.",
+)
+AUTOSPEC_FIX = Fix(
+    "autospec",
+    "Replace AsyncMock() with create_autospec(CacheClass, instance=True)",
+    Safety.UNSAFE,
+    "Tests that awaited the mock's methods or asserted on awaits (`assert_awaited_once`) fail afterwards, "
+    "which is the point: they certified the bug. The listing names the tests that use the mock.",
+)
+ATTRIBUTE_FIX = Fix(
+    "attribute-access",
+    'Replace m.get("field"), m.get("field", default) or m["field"] with m.field',
+    Safety.SAFE,
+    "The key is a declared field of the model (inherited fields count), and a model instance always has "
+    "that attribute, so the default is never needed; the dict-style access could only raise.",
+)
+ALIAS_FIX = Fix(
+    "alias-attribute",
+    'Replace m.get("alias") with m.field where "alias" is Field(alias=...) of that field',
+    Safety.UNSAFE,
+    "The key matches a field's alias, not its name: the attribute is almost certainly what was meant (data "
+    "keyed by alias became the model), but that reading is an inference the author should confirm.",
+)
+REWRAP_FIX = Fix(
+    "rewrap",
+    "Use the model elements themselves instead of rebuilding M(...) from dict-style reads of them",
+    Safety.UNSAFE,
+    "The rebuilt model never ran past its AttributeError, but the field mapping written in it (key -> field, "
+    "defaults) is dropped: `out.extend(xs)` / `list(xs)` keeps the elements exactly as they are.",
+)
 
 
 CATALOG: tuple[Rule, ...] = (
@@ -90,7 +175,7 @@ CATALOG: tuple[Rule, ...] = (
             "annotation or the annotated target); the value then comes back "
             "validated. Where it cannot know the type it reports the site instead."
         ),
-        fixable=True,
+        fixes=(TYPED_API_FIX,),
     ),
     Rule(
         code="CLT102",
@@ -126,7 +211,7 @@ CATALOG: tuple[Rule, ...] = (
             "model class is known: the single string key becomes a `CacheKey`. "
             "A non-awaited call with a wrong signature is reported, not rewritten."
         ),
-        fixable=True,
+        fixes=(TYPED_API_FIX,),
     ),
     Rule(
         code="CLT103",
@@ -160,10 +245,11 @@ CATALOG: tuple[Rule, ...] = (
         ),
         fix_safety=(
             "Fixed as a side effect of the CLT101/CLT102 rewrite (the typed API "
-            "validates). On its own it is reported, never rewritten: which model "
-            "the value should be is a decision for the author."
+            "validates). A value that does not come from a rewritten call is "
+            "wrapped in validation with the type the sink declares, only with "
+            "`--unsafe-fixes`."
         ),
-        fixable=False,
+        fixes=(VALIDATE_FIX,),
     ),
     Rule(
         code="CLT104",
@@ -197,7 +283,7 @@ CATALOG: tuple[Rule, ...] = (
             "class is known; the rewrite changes timing (the call now yields to "
             "the event loop), which is the point but can reorder side effects."
         ),
-        fixable=True,
+        fixes=(BLOCKING_FIX,),
     ),
     Rule(
         code="CLT105",
@@ -224,8 +310,11 @@ CATALOG: tuple[Rule, ...] = (
         ),
         example="deps = Deps(cache_manager=AsyncMock())",
         use_instead="deps = Deps(cache_manager=create_autospec(CacheManager, instance=True))",
-        fix_safety=("Not rewritten: the test's assertions were written against the async mock and must be reviewed."),
-        fixable=False,
+        fix_safety=(
+            "With `--unsafe-fixes` the mock becomes `create_autospec(CacheClass, instance=True)` "
+            "(both imports added); the test's assertions were written against the async mock and must be reviewed."
+        ),
+        fixes=(AUTOSPEC_FIX,),
     ),
     Rule(
         code="CLT106",
@@ -251,9 +340,13 @@ CATALOG: tuple[Rule, ...] = (
         example='for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.get("type")',
         use_instead="for pattern in recognizer.detect_patterns(findings):\n    kind = pattern.type",
         fix_safety=(
-            'Not rewritten: a missing key with a default (`.get("k", d)`) and a missing attribute behave differently.'
+            "A key that is a declared field becomes attribute access by default. A key that is only a field's "
+            "alias (`Field(alias=...)`) is fixed to that field only with `--unsafe-fixes`; a key that is no "
+            "field is never guessed (the message suggests the closest field). A loop or comprehension that "
+            "rebuilds `M(...)` from dict reads of elements already typed `M` is replaced by the elements "
+            "themselves, only with `--unsafe-fixes`."
         ),
-        fixable=False,
+        fixes=(ATTRIBUTE_FIX, ALIAS_FIX, REWRAP_FIX),
     ),
 )
 

@@ -1,20 +1,34 @@
-"""Which rule codes the codemod acts on (kept apart so the warm path imports no engine)."""
+"""Which rule codes the codemod acts on, derived from the catalog's fixes (no engine import: the
+warm path of ``--check`` must stay cheap)."""
 
 from __future__ import annotations
 
-#: Codes whose sites the codemod rewrites (CLT104 only with ``--include-blocking``).
-SITE_CODES = frozenset({"CLT101", "CLT102"})
-BLOCKING_CODE = "CLT104"
-#: Codes the codemod never fixes: listed as needing a manual fix when they remain.
-MANUAL_CODES = frozenset({"CLT103", "CLT105", "CLT106"})
+from cachelint.rules import ACTIVE, BLOCKING_FIX, TYPED_API_FIX, Safety
+
+#: Codes whose sites the codemod rewrites to the typed async API by default (CLT101, CLT102).
+SITE_CODES = frozenset(r.code for r in ACTIVE if TYPED_API_FIX in r.fixes and r.default_enabled)
+#: The opt-in blocking-call code, rewritten only with ``--include-blocking`` (CLT104).
+BLOCKING_CODE = next(r.code for r in ACTIVE if not r.default_enabled and BLOCKING_FIX in r.fixes)
+#: Codes fixed one finding at a time (attribute access, re-wrap, autospec, validation); what a
+#: fix cannot be planned for is listed as needing a manual fix (CLT103, CLT105, CLT106).
+MANUAL_CODES = frozenset(r.code for r in ACTIVE) - SITE_CODES - {BLOCKING_CODE}
+#: Fix kinds applied only with ``--unsafe-fixes``.
+UNSAFE_KINDS = frozenset(f.kind for r in ACTIVE for f in r.fixes if f.safety is Safety.UNSAFE)
 
 
 def needs_engine(raw: bytes, include_blocking: bool) -> bool:
     """The cheap test before ``ast.parse``: can this file hold a site the codemod rewrites or lists?
 
-    Sound for rewrites: a rewritable site is an awaited call (with
-    ``--include-blocking`` also a call in ``async def``).  CLT105 needs an
-    ``AsyncMock``.  CLT103/CLT106 are listed only in files analysed for
-    those reasons: ``cachelint check`` is the complete list.
+    Sound for rewrites: a call-site rewrite needs an awaited call (with
+    ``--include-blocking`` also a call in ``async def``); CLT105 needs an
+    ``AsyncMock``; CLT103 a cache read (``get(``) and CLT106 a ``get(`` or a
+    string subscript.  ``cachelint check`` is the complete list of findings.
     """
-    return b"await" in raw or b"AsyncMock" in raw or (include_blocking and b"async" in raw)
+    return (
+        b"await" in raw
+        or b"AsyncMock" in raw
+        or b"get(" in raw
+        or b'["' in raw
+        or b"['" in raw
+        or (include_blocking and b"async" in raw)
+    )

@@ -198,7 +198,7 @@ class Planner:
                 continue
             site = sites.setdefault(id(found.node), _Site(found, [], None))
             site.diagnostics.append(d)
-            if site.hint is None and d.fix is not None:
+            if site.hint is None and isinstance(d.fix, FixHint):
                 site.hint = d.fix
         return list(sites.values())
 

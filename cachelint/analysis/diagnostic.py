@@ -41,12 +41,29 @@ class FixHint:
 
 
 @dataclass(frozen=True)
+class ModelKeyHint:
+    """What the codemod needs to fix a CLT106 dict-style read of a model (``m.get("k")``, ``m["k"]``).
+
+    ``fields`` are the model's declared fields, inherited ones included;
+    ``field`` is the field the key names, directly (``via_alias`` False) or as
+    a ``Field(alias=...)`` (True); None when the key names no field (or is no
+    string literal).
+    """
+
+    model: str
+    key: str | None
+    fields: tuple[str, ...]
+    field: str | None = None
+    via_alias: bool = False
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     line: int  # 1-based
     col: int  # 0-based, as in ast and flake8
     code: str
     args: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
-    fix: FixHint | None = field(default=None, compare=False)
+    fix: FixHint | ModelKeyHint | None = field(default=None, compare=False)
     end_line: int | None = field(default=None, compare=False)
     end_col: int | None = field(default=None, compare=False)
 

@@ -66,6 +66,8 @@ class ClassSummary:
     fields: dict[str, ast.expr] = field(default_factory=dict)
     #: Fields excluded from the generated ``__init__`` (``ClassVar``, ``field(init=False)``).
     non_init_fields: set[str] = field(default_factory=set)
+    #: ``name: T = Field(alias="key")`` (also validation/serialization aliases): key -> field name.
+    field_aliases: dict[str, str] = field(default_factory=dict)
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
     #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
     instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
@@ -212,6 +214,8 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
             summary.fields[stmt.target.id] = stmt.annotation
             if _is_classvar(stmt.annotation) or _init_false(stmt.value):
                 summary.non_init_fields.add(stmt.target.id)
+            for alias in _field_aliases(stmt.value):
+                summary.field_aliases.setdefault(alias, stmt.target.id)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             func = _function(stmt, summary.qualname, module, method=True)
             existing = summary.methods.get(stmt.name)
@@ -220,6 +224,22 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
                 summary.methods[stmt.name] = func
             _collect_self_attrs(stmt, summary.instance_attrs, attr_conflicts)
     return summary
+
+
+_ALIAS_KEYWORDS = frozenset({"alias", "validation_alias", "serialization_alias"})
+
+
+def _field_aliases(value: ast.expr | None) -> list[str]:
+    """String aliases given to ``Field(...)`` (CLT106 maps a dict key that is an alias to its field)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+        return []
+    if (value.func.id if isinstance(value.func, ast.Name) else value.func.attr) != "Field":
+        return []
+    return [
+        kw.value.value
+        for kw in value.keywords
+        if kw.arg in _ALIAS_KEYWORDS and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+    ]
 
 
 def _slim(value: ast.expr) -> ast.expr:
