@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: the number of cores)",
     )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply unsafe fixes (re-wrapped models, AsyncMock -> create_autospec, added validation); "
+        "without it they are listed as 'unsafe fix available'",
+    )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument(
         "--include-blocking",
@@ -118,7 +124,7 @@ def _results(candidates: list[tuple[Path, bytes, os.stat_result]], args: argpars
     # Imported here: a run whose files are all known clean never loads the engine.
     from codemods.process import Options, process
 
-    options = Options(include_blocking=args.include_blocking, want_diff=args.diff)
+    options = Options(include_blocking=args.include_blocking, want_diff=args.diff, unsafe_fixes=args.unsafe_fixes)
     jobs = args.jobs
 
     pool = _pool(jobs, len(candidates))

@@ -10,7 +10,6 @@ can apply it to the LibCST tree.  Everything refused carries its reason.
 from __future__ import annotations
 
 import ast
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,9 @@ from typing import Literal
 from cachelint.analysis import Diagnostic, FixHint, knowledge_for
 from cachelint.analysis.semantic import SCOPE_NODES, FileModel, Scope, Visit
 from cachelint.config import Settings
-from codemods.codes import BLOCKING_CODE, SITE_CODES
+from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
+from codemods.findings import FindingPlanner, NodeEdit
+from codemods.spans import Columns, Span
 
 RUNTIME_MODULE = "cachelint.runtime"
 RUNTIME_NAMES = frozenset({"CacheKey", "as_async", "AsyncCacheManager"})
@@ -27,16 +28,6 @@ RUNTIME_NAMES = frozenset({"CacheKey", "as_async", "AsyncCacheManager"})
 _HARMLESS_CALLS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print", "repr", "str"}
 )
-
-
-@dataclass(frozen=True)
-class Span:
-    """A node's source range with 1-based lines and 0-based *character* columns (LibCST's)."""
-
-    line: int
-    col: int
-    end_line: int
-    end_col: int
 
 
 @dataclass(frozen=True)
@@ -63,15 +54,20 @@ class CallEdit:
 
 @dataclass(frozen=True)
 class Manual:
-    """A finding left untouched, with why; ``col`` is the engine's (UTF-8 byte) column."""
+    """A finding left untouched, with why; ``col`` is the engine's (UTF-8 byte) column.
+
+    ``unsafe``: a fix exists but is unsafe and ``--unsafe-fixes`` was not given.
+    """
 
     line: int
     col: int
     code: str
     reason: str
+    unsafe: bool = False
 
     def text(self, path: str) -> str:
-        return f"{path}:{self.line}:{self.col + 1}: {self.code} needs manual fix: {self.reason}"
+        label = "unsafe fix available" if self.unsafe else "needs manual fix"
+        return f"{path}:{self.line}:{self.col + 1}: {self.code} {label}: {self.reason}"
 
 
 @dataclass
@@ -82,33 +78,16 @@ class Plan:
     #: ``from module import name [as asname]`` to drop if the rewrite left it unused.
     unused_imports: list[tuple[str, str, str | None]] = field(default_factory=list)
     manual: list[Manual] = field(default_factory=list)
-    #: ``code text`` of every CLT101/CLT102 the edits remove (checked after the rewrite).
+    #: Finding-level fixes to apply (CLT106, CLT105, CLT103), safe ones and, with --unsafe-fixes, unsafe ones.
+    edits: list[NodeEdit] = field(default_factory=list)
+    #: Unsafe fixes withheld (no --unsafe-fixes): listed, not applied.
+    withheld: list[NodeEdit] = field(default_factory=list)
+    #: ``code text`` of every finding the edits remove (checked after the rewrite).
     removed: Counter[str] = field(default_factory=Counter)
 
     @property
     def empty(self) -> bool:
-        return not self.calls
-
-
-class Columns:
-    """Converts ``ast`` columns (UTF-8 bytes) to LibCST columns (characters)."""
-
-    def __init__(self, text: str) -> None:
-        # Only \n, \r\n and \r end a line for Python; str.splitlines would also split on \f, \x1c...
-        self._lines = io.StringIO(text, newline="").readlines()
-
-    def chars(self, line: int, byte_col: int) -> int:
-        if not 0 < line <= len(self._lines):
-            return byte_col
-        text = self._lines[line - 1]
-        if text.isascii():
-            return byte_col
-        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
-
-    def span(self, node: ast.expr) -> Span:
-        end_line = node.end_lineno if node.end_lineno is not None else node.lineno
-        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(node.lineno, self.chars(node.lineno, node.col_offset), end_line, self.chars(end_line, end_col))
+        return not self.calls and not self.edits
 
 
 def _node_key(node: ast.AST) -> tuple[int, int, int | None, int | None]:
@@ -138,6 +117,7 @@ class Planner:
         diagnostics: list[Diagnostic],
         *,
         include_blocking: bool,
+        unsafe_fixes: bool = False,
     ) -> None:
         self.tree = tree
         self.text = text
@@ -145,6 +125,7 @@ class Planner:
         self.settings = settings
         self.diagnostics = diagnostics
         self.include_blocking = include_blocking
+        self.unsafe_fixes = unsafe_fixes
         self.columns = Columns(text)
         self.knowledge = knowledge_for(settings)
         self.model: FileModel | None = None
@@ -157,11 +138,39 @@ class Planner:
         plan = Plan()
         codes = self._codes()
         wanted = [d for d in self.diagnostics if d.code in codes]
-        if not wanted:
+        findings = [d for d in self.diagnostics if d.code in MANUAL_CODES]
+        if not wanted and not findings:
             return plan
         self.model = FileModel(
             self.tree, self.knowledge.index.file_module(self.tree, self.path, self.text), self.knowledge
         ).build()
+        self._plan_sites(wanted, plan)
+        self._plan_findings(findings, plan)
+        return plan
+
+    def _plan_findings(self, findings: list[Diagnostic], plan: Plan) -> None:
+        """Finding-level fixes; unsafe ones are withheld (and listed) without --unsafe-fixes."""
+        if not findings:
+            return
+        assert self.model is not None
+        rewritten = {edit.span for edit in plan.calls}
+        edits, refusals = FindingPlanner(self.tree, self.model, self.knowledge, self.columns.span, rewritten).plan(
+            findings
+        )
+        for refusal in refusals:
+            origin = refusal.origin
+            plan.manual.append(Manual(origin.line, origin.col, origin.code, refusal.reason))
+        for edit in edits:
+            if edit.unsafe and not self.unsafe_fixes:
+                plan.withheld.append(edit)
+                continue
+            plan.edits.append(edit)
+            for origin in edit.origins:
+                plan.removed[origin.text] += 1
+
+    def _plan_sites(self, wanted: list[Diagnostic], plan: Plan) -> None:
+        if not wanted:
+            return
         sites = self._group(wanted, plan)
         conflict = self._name_conflict()
         accepted: list[tuple[_Site, CallEdit, ast.Assign | None]] = []
@@ -176,7 +185,6 @@ class Planner:
                 continue
             accepted.append((site, edit, binding))
         self._settle_bindings(accepted, plan)
-        return plan
 
     # -- grouping ------------------------------------------------------------
 

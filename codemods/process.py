@@ -24,11 +24,15 @@ from codemods.plan import Manual, Plan, Planner
 
 __all__ = ["FileResult", "Options", "needs_engine", "process"]
 
+#: Codes whose findings the proof accounts for after a rewrite.
+_PROVEN = SITE_CODES | MANUAL_CODES
+
 
 @dataclass(frozen=True)
 class Options:
     include_blocking: bool = False
     want_diff: bool = False
+    unsafe_fixes: bool = False
 
 
 @dataclass
@@ -80,13 +84,17 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
     found = check_tree(tree, path, settings, source=source.text)
     before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
-    plan = Planner(tree, source.text, path, settings, before, include_blocking=options.include_blocking).plan()
+    plan = Planner(
+        tree, source.text, path, settings, before, include_blocking=options.include_blocking,
+        unsafe_fixes=options.unsafe_fixes,
+    ).plan()
     if plan.empty:
-        lines = _manual(shown, plan, before, before, plan.manual)
+        lines = _manual(shown, plan, before, before, plan.manual + _withheld(plan))
         result.manual_before = result.manual_after = lines
         return result
     import libcst as cst  # only files with a certain site pay for LibCST's import and parse
 
+    from codemods.imports import first_party_in
     from codemods.rewrite import apply
 
     try:
@@ -94,8 +102,8 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     except cst.ParserSyntaxError as error:
         result.errors.append(f"{shown}:{error.raw_line}: LibCST cannot parse: {error.message}; left unchanged")
         return result
-    new_module, applied = apply(module, plan)
-    planned = {edit.span for edit in plan.calls} | set(plan.bindings)
+    new_module, applied = apply(module, plan, first_party_in(settings.effective_source_roots()))
+    planned = {edit.span for edit in plan.calls} | set(plan.bindings) | {edit.span for edit in plan.edits}
     if applied != planned:
         return _refuse(result, plan, before, "the codemod could not locate this call in the LibCST tree")
     new_text = new_module.code
@@ -107,8 +115,12 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     for edit in plan.calls:
         for code in edit.codes:
             result.rewritten[code] += 1
-    result.manual_before = _manual(shown, plan, before, after, plan.manual, positions="before")
-    result.manual_after = _manual(shown, plan, before, after, plan.manual, positions="after")
+    for node_edit in plan.edits:
+        for origin in node_edit.origins:
+            result.rewritten[origin.code] += 1
+    listed = plan.manual + _withheld(plan)
+    result.manual_before = _manual(shown, plan, before, after, listed, positions="before")
+    result.manual_after = _manual(shown, plan, before, after, listed, positions="after")
     if options.want_diff:
         result.diff = "".join(
             difflib.unified_diff(
@@ -133,18 +145,32 @@ def _prove(
     except (SyntaxError, ValueError) as error:
         return f"the rewritten file does not compile ({error}); left unchanged", []
     after = check_tree(tree, path, settings, source=new_text)  # type: ignore[arg-type]
-    expected = Counter(d.text() for d in before if d.code in SITE_CODES) - plan.removed
-    found = Counter(d.text() for d in after if d.code in SITE_CODES)
-    if found != expected:
+    # Exactly the findings no edit fixed remain, and nothing new appears; a CLT103 may
+    # also go as a side effect (its value now comes from the typed API, which validates).
+    expected = Counter(d.text() for d in before if d.code in _PROVEN) - plan.removed
+    found = Counter(d.text() for d in after if d.code in _PROVEN)
+    side_effects = Counter({text: n for text, n in (expected - found).items() if text.startswith("CLT103 ")})
+    if found != expected - side_effects:
         extra = next(iter(found - expected), None) or next(iter(expected - found), "")
         return f"the re-check after rewriting disagrees ({extra}); left unchanged", after
     return None, after
 
 
+def _withheld(plan: Plan) -> list[Manual]:
+    """Unsafe fixes not applied (no --unsafe-fixes): listed with what they would do."""
+    return [
+        Manual(origin.line, origin.col, origin.code, edit.note, unsafe=True)
+        for edit in plan.withheld
+        for origin in edit.origins
+    ]
+
+
 def _refuse(result: FileResult, plan: Plan, before: list[Diagnostic], reason: str) -> FileResult:
-    manual = [Manual(m.line, m.col, m.code, m.reason) for m in plan.manual]
+    manual = [*plan.manual, *_withheld(plan)]
     for edit in plan.calls:
         manual.extend(Manual(line, col, code, reason) for line, col, code in edit.origins)
+    for node_edit in plan.edits:
+        manual.extend(Manual(o.line, o.col, o.code, reason) for o in node_edit.origins)
     result.manual_before = result.manual_after = _manual(result.path, plan, before, before, manual)
     result.new = None
     return result
@@ -179,7 +205,10 @@ def _manual(
             continue
         twin = twins.pop(0)
         where = twin if positions == "after" else d
-        entries.append(Manual(where.line, where.col, d.code, refusal.reason if refusal else d.message))
+        if refusal is not None:
+            entries.append(Manual(where.line, where.col, d.code, refusal.reason, unsafe=refusal.unsafe))
+        else:
+            entries.append(Manual(where.line, where.col, d.code, d.message))
     entries.extend(by_position.values())  # refusals without a finding of their own (could not locate)
     entries.sort(key=lambda m: (m.line, m.col, m.code))
     return [m.text(shown) for m in entries]

@@ -8,12 +8,17 @@ key helper that became unused) are never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemods.plan import RUNTIME_MODULE, CallEdit, Plan, Span
+from codemods import imports
+from codemods.findings import NodeEdit
+from codemods.plan import RUNTIME_MODULE, CallEdit, Plan
+from codemods.spans import Span
 
 
 def _string(text: str) -> cst.SimpleString:
@@ -41,11 +46,29 @@ class FixCacheCalls(cst.CSTTransformer):
         self.calls = {edit.span: edit for edit in plan.calls}
         self.bindings = set(plan.bindings)
         self.unused_imports = plan.unused_imports
+        self.edits = {edit.span: edit for edit in plan.edits}
         self.applied: set[Span] = set()
 
     def _span(self, node: cst.CSTNode) -> Span:
         found = self.get_metadata(PositionProvider, node)
         return Span(found.start.line, found.start.column, found.end.line, found.end.column)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        updated = super().on_leave(original_node, updated_node)
+        if not self.edits or not isinstance(original_node, (cst.BaseExpression, cst.For)):
+            return updated  # type: ignore[return-value]
+        edit = self.edits.get(self._span(original_node))
+        if edit is None or not isinstance(updated, (cst.BaseExpression, cst.For)):
+            return updated  # type: ignore[return-value]
+        replaced = _apply_edit(edit, updated)
+        if replaced is None:
+            return updated
+        self.applied.add(edit.span)
+        for module, name in edit.imports:
+            AddImportsVisitor.add_needed_import(self.context, module, name)
+        for module, name in edit.drops:
+            RemoveImportsVisitor.remove_unused_import(self.context, module, name)
+        return replaced
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         span = self._span(original_node)
@@ -100,6 +123,37 @@ class FixCacheCalls(cst.CSTTransformer):
         return call
 
 
+def _apply_edit(edit: NodeEdit, node: cst.BaseExpression | cst.For) -> cst.CSTNode | None:
+    """The replacement for one finding-level edit; None when the node is not the planned shape."""
+    if edit.node in ("call", "subscript") and edit.fix.kind != "autospec":
+        # m.get("f") / m["f"] -> m.f (the receiver node kept, with its parentheses and comments).
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            receiver = node.func.value
+        elif isinstance(node, cst.Subscript):
+            receiver = node.value
+        else:
+            return None
+        return cst.Attribute(value=receiver, attr=cst.Name(edit.text), lpar=node.lpar, rpar=node.rpar)
+    if edit.node == "call":  # AsyncMock() -> create_autospec(Cls, instance=True)
+        if not isinstance(node, cst.Call):
+            return None
+        new = cst.parse_expression(edit.text)
+        assert isinstance(new, cst.Call)
+        return node.with_changes(func=new.func, args=new.args)
+    if edit.node == "for":
+        if not isinstance(node, cst.For):
+            return None
+        return cst.parse_statement(edit.text + "\n").with_changes(leading_lines=node.leading_lines)
+    if edit.node == "listcomp":
+        if not isinstance(node, cst.ListComp):
+            return None
+        return cst.parse_expression(edit.text).with_changes(lpar=node.lpar, rpar=node.rpar)
+    if isinstance(node, cst.BaseExpression):  # validation: wrapper(value)
+        inner = node.with_changes(lpar=[], rpar=[]) if node.lpar else node
+        return cst.Call(func=cst.parse_expression(edit.text), args=[cst.Arg(inner)], lpar=node.lpar, rpar=node.rpar)
+    return None
+
+
 def _append(
     args: list[cst.Arg], value: cst.BaseExpression, opening: cst.BaseParenthesizableWhitespace
 ) -> list[cst.Arg]:
@@ -119,14 +173,23 @@ def _append(
     return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(value)]
 
 
-def apply(module: cst.Module, plan: Plan) -> tuple[cst.Module, set[Span]]:
-    """The rewritten module and the spans actually changed (a span not found is not applied)."""
+def apply(
+    module: cst.Module, plan: Plan, first_party: Callable[[str], bool] = lambda _: False
+) -> tuple[cst.Module, set[Span]]:
+    """The rewritten module and the spans actually changed (a span not found is not applied).
+
+    ``first_party`` tells which top-level modules are the project's own, so an
+    added import lands in its isort section (:mod:`codemods.imports`).
+    """
     context = CodemodContext()
     command = FixCacheCalls(context, plan)
     # The module was parsed for this rewrite alone, so the wrapper may use it without a copy.
     new = MetadataWrapper(module, unsafe_skip_copy=True).visit(command)
-    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
+    added = context.scratch.get(AddImportsVisitor.CONTEXT_KEY)
+    if added:
         new = new.visit(AddImportsVisitor(context))
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         new = RemoveImportsVisitor(context).transform_module(new)
+    if added:
+        new = imports.place(module, new, {item.module_name for item in added}, first_party)
     return new, command.applied

@@ -21,7 +21,7 @@ from codemods.fix_cache_calls import main
 
 GOLDENS = Path(__file__).parent / "goldens"
 CASES = sorted(p.name[: -len(".in.py")] for p in GOLDENS.glob("*.in.py"))
-_MANUAL = re.compile(r"^(?P<path>.+?):(?P<rest>\d+:\d+: CLT\d+ needs manual fix: .*)$")
+_MANUAL = re.compile(r"^(?P<path>.+?):(?P<rest>\d+:\d+: CLT\d+ (?:needs manual fix|unsafe fix available): .*)$")
 
 
 def _headers(text: str, name: str) -> list[str]:

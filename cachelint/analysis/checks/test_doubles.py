@@ -133,7 +133,7 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
         node.lineno,
         node.col_offset,
         "CLT105",
-        {"target": target.rstrip("="), "cls": display, "cls_name": local or display},
+        {"target": target.rstrip("="), "cls": display, "cls_name": local or display, "cls_qualname": cls},
         None,
         node.end_lineno,
         node.end_col_offset,

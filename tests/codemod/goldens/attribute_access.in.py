@@ -1,5 +1,4 @@
-# expect-report: 23:12: CLT106 needs manual fix: dict-style .get() on 'pattern'
-"""Dict-style access on a model (CLT106) is a logic change the codemod never makes."""
+"""Dict-style reads of declared fields (CLT106, inherited ones too) become attribute access: a safe fix."""
 
 from __future__ import annotations
 
@@ -8,12 +7,16 @@ import asyncio
 from pydantic import BaseModel
 
 
-class Pattern(BaseModel):
+class Base(BaseModel):
     confidence: float
 
 
+class Pattern(Base):
+    name: str
+
+
 def detect() -> list[Pattern]:
-    return [Pattern(confidence=0.9)]
+    return [Pattern(confidence=0.9, name="a")]
 
 
 async def strong() -> list[Pattern]:
@@ -23,3 +26,7 @@ async def strong() -> list[Pattern]:
         if pattern.get("confidence", 0.0) > 0.5:
             found.append(pattern)
     return found
+
+
+def names(patterns: list[Pattern]) -> list[str]:
+    return [p["name"] for p in patterns] + [(patterns[0]).get("name", None)]
