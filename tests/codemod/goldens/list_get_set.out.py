@@ -6,8 +6,8 @@ import hashlib
 import logging
 from typing import Any
 
-from pydantic import BaseModel
 from cachelint.runtime import CacheKey, as_async
+from pydantic import BaseModel
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel
 from cachelint.runtime import CacheKey, as_async
+from pydantic import BaseModel
 
 
 class CacheManager:

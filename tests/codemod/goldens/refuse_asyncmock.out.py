@@ -1,5 +1,5 @@
-# expect-report: 22:31: CLT105 needs manual fix: AsyncMock() without a spec
-"""AsyncMock for a sync cache (CLT105) is left for the test's author."""
+# expect-report: 22:31: CLT105 unsafe fix available: use create_autospec(CacheManager, instance=True)
+"""AsyncMock for a sync cache (CLT105): without --unsafe-fixes the autospec fix is only listed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # args: --unsafe-fixes
-# expect-report: 23:31: CLT105 needs manual fix: this module already binds create_autospec
+# expect-report: 27:31: CLT105 needs manual fix: this module already binds create_autospec
 """CLT105 is refused when the module binds create_autospec to something else."""
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-# expect-report: 22:5: CLT106 unsafe fix available: use the elements themselves: patterns.extend(recognizer.detect_patterns(findings)); the field mapping pattern_type<-'type', description<-'description', confidence<-'confidence' is dropped
-# expect-report: 25:30: CLT106 unsafe fix available: use the elements themselves
-# expect-report: 26:29: CLT106 unsafe fix available: use the elements themselves
-# expect-report: 27:28: CLT106 unsafe fix available: use the elements themselves
-# expect-report: 34:12: CLT106 unsafe fix available: use the elements themselves: list(recognizer.detect_patterns(findings))
-# expect-report: 34:12: CLT106 unsafe fix available: use the elements themselves
+# expect-report: 29:30: CLT106 unsafe fix available: use the elements themselves: patterns.extend(recognizer.detect_patterns(findings)); the field mapping pattern_type<-'type', description<-'description', confidence<-'confidence' is dropped
+# expect-report: 30:29: CLT106 unsafe fix available: use the elements themselves
+# expect-report: 31:28: CLT106 unsafe fix available: use the elements themselves
+# expect-report: 38:42: CLT106 unsafe fix available: use the elements themselves: list(recognizer.detect_patterns(findings))
+# expect-report: 38:69: CLT106 unsafe fix available: use the elements themselves
 """Without --unsafe-fixes the re-wrap is listed for each dict read it would remove, and nothing changes."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-# expect-report: 25:12: CLT103 needs manual fix: 'value' comes from CacheManager.get()
-"""A correct synchronous call whose result is used unvalidated (CLT103 on its own) is not rewritten."""
+# expect-report: 25:12: CLT103 unsafe fix available: validate it: Profile.model_validate(value)
+"""A correct synchronous call whose result is used unvalidated (CLT103 on its own): the validation fix is unsafe, so only listed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# expect-report: 22:16: CLT103 unsafe fix available: validate it: TypeAdapter(list[Quote]).validate_python(cached)
+# expect-report: 23:16: CLT103 unsafe fix available: validate it: TypeAdapter(list[Quote]).validate_python(cached)
 """Without --unsafe-fixes the validation is only listed."""
 
 from __future__ import annotations

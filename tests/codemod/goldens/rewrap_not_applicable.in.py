@@ -1,4 +1,6 @@
 # args: --unsafe-fixes
+# expect-report: 28:30: CLT106 needs manual fix: dict-style .get() on 'pattern', declared PatternAnalysis (a Pydantic model, not a dict); use attribute access; 'type' is not a field of PatternAnalysis; did you mean 'pattern_type'?
+# expect-report: 39:49: CLT106 needs manual fix: dict-style .get() on 'p', declared PatternAnalysis (a Pydantic model, not a dict); use attribute access; 'kind' is not a field of PatternAnalysis
 """Not a re-wrap: an argument that is no dict read of the element, a loop variable used after the loop,
 an element of another class. The non-field keys are listed with the closest field; field keys become attributes."""
 
