@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from codemods.process import FileResult
 
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
+_UNSAFE = " unsafe fix available: "
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
 _POOL_MIN_FILES = 8
 
@@ -194,13 +195,18 @@ def run(args: argparse.Namespace) -> int:
         if changed:
             summary.changed += 1
             summary.rewritten.update(result.rewritten)
-        summary.manual.extend(result.manual_after if changed and writing else result.manual_before)
+            summary.add_file(result.path, result.rewritten, writing=writing)
+        listed = result.manual_after if changed and writing else result.manual_before
+        summary.manual.extend(listed)
+        summary.unsafe += sum(_UNSAFE in line for line in listed)
         summary.errors.extend(result.errors)
+    for line in summary.files:
+        print(line, file=out)
     for line in summary.manual:
         print(line, file=out)
     for line in summary.errors:
         print(f"error: {line}", file=sys.stderr)
-    print(summary.render(verb="changed" if writing else "would change"), file=out)
+    print(summary.render(writing=writing), file=out)
     if summary.errors:
         return 2
     if args.check and summary.changed:

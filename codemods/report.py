@@ -28,16 +28,29 @@ class Summary:
     rewritten: Counter[str] = field(default_factory=Counter)
     manual: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: One line per file changed (or that would change), in path order.
+    files: list[str] = field(default_factory=list)
+    unsafe: int = 0
 
-    def render(self, *, verb: str) -> str:
-        """``verb``: 'changed' when files were written, 'would change' for --check/--diff."""
+    def add_file(self, path: str, fixed: Counter[str], *, writing: bool) -> None:
+        verb = "rewrote" if writing else "would rewrite"
+        self.files.append(f"{verb} {path} ({_per_code(fixed)})")
+
+    def render(self, *, writing: bool) -> str:
+        """The closing line; a dry run (--check/--diff) says what *would* happen."""
         sites = sum(self.rewritten.values())
-        per_code = ", ".join(f"{code} {count}" for code, count in sorted(self.rewritten.items())) or "none"
+        what = "fixed" if writing else "would fix"
+        changed = f"{self.changed} changed" if writing else f"{self.changed} would change"
+        unsafe = f"; unsafe fixes available: {self.unsafe} (apply with --unsafe-fixes)" if self.unsafe else ""
         return (
-            f"cachelint fix: {self.scanned} file(s) scanned, {self.changed} {verb}; "
-            f"sites rewritten: {per_code} ({sites} finding(s)); "
-            f"left for a manual fix: {len(self.manual)}; errors: {len(self.errors)}"
+            f"cachelint fix: {self.scanned} file(s) scanned, {changed}; "
+            f"{what}: {_per_code(self.rewritten)} ({sites} finding(s)){unsafe}; "
+            f"left for a manual fix: {len(self.manual) - self.unsafe}; errors: {len(self.errors)}"
         )
+
+
+def _per_code(counts: Counter[str]) -> str:
+    return ", ".join(f"{code} {count}" for code, count in sorted(counts.items())) or "none"
 
 
 class Progress:

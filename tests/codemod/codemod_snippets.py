@@ -28,5 +28,6 @@ async def rows(cache: CacheManager, key: str) -> list[Row]:
 #: What :data:`FIXABLE` becomes.
 FIXED = FIXABLE.replace(
     "from pydantic import BaseModel\n",
-    "from pydantic import BaseModel\nfrom cachelint.runtime import CacheKey, as_async\n",
+    # The runtime import lands in its isort section: third party, before pydantic.
+    "from cachelint.runtime import CacheKey, as_async\nfrom pydantic import BaseModel\n",
 ).replace("await cache.get(key)", 'await as_async(cache).get_list(CacheKey("rows", key), Row)')

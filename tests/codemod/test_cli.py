@@ -115,3 +115,61 @@ def test_many_files_in_parallel_from_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "12 file(s) scanned, 12 changed" in done.stdout
     assert all(p.read_text(encoding="utf-8") == FIXED for p in tmp_path.glob("*.py"))
+
+
+UNSAFE_ONLY = """\
+from pydantic import BaseModel
+
+
+class Pattern(BaseModel):
+    pattern_type: str
+
+
+def kinds(patterns: list[Pattern]) -> list[Pattern]:
+    return [Pattern(pattern_type=p.get("type")) for p in patterns]
+"""
+
+
+def test_reports_name_each_file_and_dry_runs_say_would(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = _write(tmp_path / "mod.py", FIXABLE)
+    _write(tmp_path / "clean.py", "def f() -> int:\n    return 1\n")
+    assert main([str(tmp_path), "--check", "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert f"would rewrite {target} (CLT101 1, CLT102 1)" in out.splitlines()
+    assert "clean.py" not in out and "sites rewritten" not in out
+    assert "1 would change; would fix: CLT101 1, CLT102 1" in out
+    assert main([str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert f"rewrote {target} (CLT101 1, CLT102 1)" in out.splitlines()
+    assert "1 changed; fixed: CLT101 1, CLT102 1" in out
+
+
+def test_unsafe_fixes_are_listed_unless_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = _write(tmp_path / "mod.py", UNSAFE_ONLY)
+    assert main([str(target), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert target.read_text(encoding="utf-8") == UNSAFE_ONLY
+    assert f"{target}:9:34: CLT106 unsafe fix available: use the elements themselves: list(patterns)" in out
+    assert "the field mapping pattern_type<-'type' is dropped" in out
+    assert "unsafe fixes available: 1 (apply with --unsafe-fixes); left for a manual fix: 0" in out
+    assert main([str(target), "--check", "--no-progress"]) == 0  # nothing safe to do
+    capsys.readouterr()
+    assert main([str(target), "--unsafe-fixes", "--no-progress"]) == 0
+    assert target.read_text(encoding="utf-8") == UNSAFE_ONLY.replace(
+        '[Pattern(pattern_type=p.get("type")) for p in patterns]', "list(patterns)"
+    )
+    assert f"rewrote {target} (CLT106 1)" in capsys.readouterr().out
+
+
+def test_cachelint_fix_passes_unsafe_fixes_through(tmp_path: Path) -> None:
+    target = _write(tmp_path / "mod.py", UNSAFE_ONLY)
+    done = subprocess.run(
+        [sys.executable, "-m", "cachelint", "fix", "--unsafe-fixes", "--no-progress", str(target)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "list(patterns)" in target.read_text(encoding="utf-8")
