@@ -359,9 +359,7 @@ class FindingPlanner:
     def _used_outside(self, name: str, loop: ast.For) -> bool:
         inside = {id(n) for n in ast.walk(loop)}
         function = self._function(loop)
-        return any(
-            isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(function)
-        )
+        return any(isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(function))
 
     def _is_list(self, out: ast.expr, loop: ast.For) -> bool:
         visit = self._visit_of(loop.body[0].value) if isinstance(loop.body[0], ast.Expr) else None

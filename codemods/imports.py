@@ -142,7 +142,11 @@ def _insert(body: list[cst.BaseStatement], stmt: cst.SimpleStatementLine, sorter
         first = body[position]
         assert isinstance(first, cst.SimpleStatementLine)
         stmt = stmt.with_changes(leading_lines=first.leading_lines)
-        body = [*body[:position], first.with_changes(leading_lines=[] if same_as_following else blank), *body[position + 1 :]]
+        body = [
+            *body[:position],
+            first.with_changes(leading_lines=[] if same_as_following else blank),
+            *body[position + 1 :],
+        ]
     elif not same_as_previous:
         stmt = stmt.with_changes(leading_lines=blank)
     if following is not None:

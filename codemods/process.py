@@ -85,7 +85,12 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     found = check_tree(tree, path, settings, source=source.text)
     before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
     plan = Planner(
-        tree, source.text, path, settings, before, include_blocking=options.include_blocking,
+        tree,
+        source.text,
+        path,
+        settings,
+        before,
+        include_blocking=options.include_blocking,
         unsafe_fixes=options.unsafe_fixes,
     ).plan()
     if plan.empty:
