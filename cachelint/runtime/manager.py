@@ -513,8 +513,16 @@ def _check_sync_cache(cache: object) -> None:
                 f"{type(cache).__qualname__} is not a sync cache: "
                 f"it has no callable {name}(cache_type, content_key, ...)"
             )
-        if inspect.iscoroutinefunction(method):
+        if inspect.iscoroutinefunction(method) and _declares_coroutine(method):
             raise TypeError(
                 f"{type(cache).__qualname__}.{name} is async: await it directly instead of wrapping it"
                 " in AsyncCacheManager"
             )
+
+
+def _declares_coroutine(method: object) -> bool:
+    """False for a ``create_autospec`` of a sync method: its ``__code__.co_flags`` is a mock
+    that ``inspect.iscoroutinefunction`` (3.11) reads as a coroutine flag; ``AsyncMock`` and
+    real functions carry an ``int``."""
+    flags = getattr(getattr(inspect.unwrap(method), "__code__", None), "co_flags", None)  # type: ignore[arg-type]
+    return flags is None or isinstance(flags, int)
