@@ -26,8 +26,6 @@ from cachelint.analysis.types import ClassRef, Inst, without_none
 from codemods.spans import Span
 
 NodeKind = Literal["call", "subscript", "for", "listcomp", "expr"]
-#: Defaults of ``m.get("f", default)`` that may be dropped: evaluating them had no effect.
-_PURE_DEFAULTS = (ast.Constant, ast.Name)
 _CLT103_FIX = re.compile(
     r"(?:(?P<model>[A-Za-z_]\w*)\.model_validate|TypeAdapter\(list\[(?P<item>[A-Za-z_]\w*)\]\)\.validate_python)"
     r"\((?:\.\.\.)?\)"
@@ -103,13 +101,15 @@ def _dict_read(node: ast.AST, name: str) -> str | None:
 
 
 def _pure(node: ast.expr) -> bool:
-    if isinstance(node, _PURE_DEFAULTS):
+    """A default whose evaluation has no effect, so dropping it changes nothing: a literal,
+    a name, ``-1``, an empty container display."""
+    if isinstance(node, (ast.Constant, ast.Name)):
         return True
-    if isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set)):
-        return not any(True for _ in ast.iter_child_nodes(node) if not isinstance(_, ast.expr_context))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return isinstance(node.operand, ast.Constant)
-    return False
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
 
 
 class FindingPlanner:
@@ -136,7 +136,7 @@ class FindingPlanner:
     def _span(self, node: ast.AST) -> Span:
         return self.span_of(node)
 
-    def parent(self, node: ast.AST) -> ast.AST | None:
+    def _parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:
             self._parents = {
                 id(child): parent for parent in ast.walk(self.tree) for child in ast.iter_child_nodes(parent)
@@ -144,9 +144,9 @@ class FindingPlanner:
         return self._parents.get(id(node))
 
     def _function(self, node: ast.AST) -> ast.AST:
-        current = self.parent(node)
+        current = self._parent(node)
         while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            current = self.parent(current)
+            current = self._parent(current)
         return current if current is not None else self.tree
 
     def _module_binds(self, name: str) -> bool:
@@ -273,7 +273,7 @@ class FindingPlanner:
                 continue
             target, ctor, iterable, out = shape
             origins = self._rewrap_origins(ctor, target, found)
-            if origins is None or not self._same_model(ctor, target, node):
+            if origins is None or not self._same_model(ctor, target):
                 continue
             if isinstance(node, ast.For):
                 if self._used_outside(target.id, node):
@@ -342,13 +342,15 @@ class FindingPlanner:
                 return visit
         return None
 
-    def _same_model(self, ctor: ast.Call, target: ast.Name, loop: ast.AST) -> bool:
-        """``M(...)`` builds the very class the element already is."""
+    def _same_model(self, ctor: ast.Call, target: ast.Name) -> bool:
+        """``M(...)`` builds the very model class the element already is."""
         visit = self._visit_of(ctor)
         if visit is None:
             return False
         built = self.model.type_of(ctor.func, visit.scope)
-        element = without_none(self.model.type_of(target_use(ctor, target.id) or target, visit.scope))
+        # The element as the constructor's arguments read it (the target of a comprehension
+        # is bound in the comprehension's scope, which is the constructor's).
+        element = without_none(self.model.name_type(target.id, visit.scope))
         return (
             isinstance(built, ClassRef)
             and isinstance(element, Inst)
@@ -479,7 +481,7 @@ class FindingPlanner:
             for visit in self.model.calls:
                 if visit.node is current:
                     return visit.scope
-            current = self.parent(current)
+            current = self._parent(current)
         return None
 
     def _from_rewritten_call(self, node: ast.expr) -> bool:
@@ -497,11 +499,3 @@ class FindingPlanner:
                     if isinstance(value, ast.Call) and self._span(value) in self.rewritten_calls:
                         return True
         return False
-
-
-def target_use(ctor: ast.Call, name: str) -> ast.Name | None:
-    """A use of the element ``name`` inside ``M(...)``: typing it there types the element in scope."""
-    for node in ast.walk(ctor):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            return node
-    return None
