@@ -16,19 +16,23 @@ MANUAL_CODES = frozenset(r.code for r in ACTIVE) - SITE_CODES - {BLOCKING_CODE}
 UNSAFE_KINDS = frozenset(f.kind for r in ACTIVE for f in r.fixes if f.safety is Safety.UNSAFE)
 
 
-def needs_engine(raw: bytes, include_blocking: bool) -> bool:
-    """The cheap test before ``ast.parse``: can this file hold a site the codemod rewrites or lists?
+#: A string-keyed read (``.get("k"``, ``["k"]``): what a CLT106 fix needs.
+_STRING_KEYED = (b'.get("', b".get('", b'["', b"['")
 
-    Sound for rewrites: a call-site rewrite needs an awaited call (with
+
+def needs_engine(raw: bytes, include_blocking: bool, unsafe_fixes: bool = False) -> bool:
+    """The cheap test before ``ast.parse``: can this file hold a finding the codemod fixes?
+
+    Sound for every fix: a call-site rewrite needs an awaited call (with
     ``--include-blocking`` also a call in ``async def``); CLT105 needs an
-    ``AsyncMock``; CLT103 a cache read (``get(``) and CLT106 a ``get(`` or a
-    string subscript.  ``cachelint check`` is the complete list of findings.
+    ``AsyncMock``; CLT106's fixes a string-keyed read; CLT103's validation
+    (unsafe) a ``get(``.  Files without any are not analysed, so their
+    findings are not listed: ``cachelint check`` is the complete list.
     """
     return (
         b"await" in raw
         or b"AsyncMock" in raw
-        or b"get(" in raw
-        or b'["' in raw
-        or b"['" in raw
+        or any(needle in raw for needle in _STRING_KEYED)
+        or (unsafe_fixes and b"get(" in raw)
         or (include_blocking and b"async" in raw)
     )

@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
                 summary.errors.append(f"{path}: cannot read: {error.strerror or error}")
                 progress.advance()
                 continue
-            if needs_engine(raw, args.include_blocking):
+            if needs_engine(raw, args.include_blocking, args.unsafe_fixes):
                 candidates.append((path, raw, st))
             else:
                 progress.advance()
