@@ -1,6 +1,6 @@
 # expect-report: 22:5: CLT106 needs manual fix: assignment or deletion through a subscript is left for review
-# expect-report: 23:12: CLT106 needs manual fix: the default is an expression whose evaluation the fix would drop
-# expect-report: 24:12: CLT106 needs manual fix: dict-style .items() on 'pattern'
+# expect-report: 23:14: CLT106 needs manual fix: the default is an expression whose evaluation the fix would drop
+# expect-report: 24:27: CLT106 needs manual fix: dict-style .items() on 'pattern'
 """CLT106 reads the codemod leaves: a noqa'd one (not listed either), a subscript assignment,
 a default whose evaluation would be dropped, a dict method with no attribute equivalent."""
 
