@@ -94,9 +94,8 @@ def _sorted_names(stmt: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
 
 
 def place(original: cst.Module, new: cst.Module, modules: set[str], first_party: Callable[[str], bool]) -> cst.Module:
-    """``new`` with the imports of ``modules`` that the rewrite added or extended put in isort order."""
-    if not modules:
-        return new
+    """``new`` with the imports of ``modules`` that the rewrite added or extended put in isort order,
+    and the sections of the leading import block separated again where a removal joined them."""
     sorter = _Sorter(first_party)
     before = {original.code_for_node(stmt) for stmt in original.body}
     body = list(new.body)
@@ -118,7 +117,25 @@ def place(original: cst.Module, new: cst.Module, modules: set[str], first_party:
         return new.with_changes(body=body)  # no import block to join: LibCST's placement stands
     for stmt in added:
         kept = _insert(kept, stmt, sorter)
-    return new.with_changes(body=kept)
+    return new.with_changes(body=_separate_sections(kept, sorter))
+
+
+def _separate_sections(body: list[cst.BaseStatement], sorter: _Sorter) -> list[cst.BaseStatement]:
+    """One blank line where the leading import block changes section: a removed import
+    (``RemoveImportsVisitor``) takes the blank line before it along."""
+    out = list(body)
+    previous: tuple[int, int, str] | None = None
+    for i, stmt in enumerate(out):
+        key = sorter.key(stmt)
+        if key is None:
+            if previous is not None:
+                break
+            continue
+        if previous is not None and previous[0] != key[0] and isinstance(stmt, cst.SimpleStatementLine):
+            if not any(line.comment is None for line in stmt.leading_lines):
+                out[i] = stmt.with_changes(leading_lines=[cst.EmptyLine(), *stmt.leading_lines])
+        previous = key
+    return out
 
 
 def _insert(body: list[cst.BaseStatement], stmt: cst.SimpleStatementLine, sorter: _Sorter) -> list[cst.BaseStatement]:

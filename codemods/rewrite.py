@@ -188,8 +188,9 @@ def apply(
     added = context.scratch.get(AddImportsVisitor.CONTEXT_KEY)
     if added:
         new = new.visit(AddImportsVisitor(context))
-    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+    removed = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
+    if removed:
         new = RemoveImportsVisitor(context).transform_module(new)
-    if added:
-        new = imports.place(module, new, {item.module_name for item in added}, first_party)
+    if added or removed:
+        new = imports.place(module, new, {item.module_name for item in added or ()}, first_party)
     return new, command.applied

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from cachelint.config import load_settings
 from codemods.fix_cache_calls import main
 
 GOLDENS = Path(__file__).parent / "goldens"
+RUFF = Path(sys.executable).with_name("ruff")
 CASES = sorted(p.name[: -len(".in.py")] for p in GOLDENS.glob("*.in.py"))
 _MANUAL = re.compile(r"^(?P<path>.+?):(?P<rest>\d+:\d+: CLT\d+ (?:needs manual fix|unsafe fix available): .*)$")
 
@@ -61,6 +64,12 @@ def test_golden(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], u
         assert got.startswith(want), (got, want)
 
     compile(result, str(target), "exec", dont_inherit=True)
+    # An import block ruff's isort rules accepted still passes: added imports land in their section.
+    original = tmp_path / "original" / f"{case}.py"
+    original.parent.mkdir()
+    original.write_text(source, encoding="utf-8")
+    if _isort_clean(original):
+        assert _isort_clean(target), f"{case}: the codemod broke ruff --select I"
     left = [d for d in check_source(result, target, load_settings(target)) if d.code in ("CLT101", "CLT102")]
     reported = {tuple(r.split(":", 3)[:3]) for r in reports}
     for d in left:
@@ -71,3 +80,8 @@ def test_golden(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], u
     again, _ = _run(target, [*args, "--check"], capsys)
     assert again == 0, "a second run would change the file again"
     assert target.read_text(encoding="utf-8") == result
+
+
+def _isort_clean(path: Path) -> bool:
+    command = [str(RUFF), "check", "--isolated", "--line-length", "120", "--select", "I", path.name]
+    return subprocess.run(command, cwd=path.parent, capture_output=True, check=False, timeout=60).returncode == 0

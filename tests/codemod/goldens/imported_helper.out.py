@@ -1,6 +1,7 @@
 """The key helper is imported: once the binding is rewritten the import is unused and removed."""
 
 from __future__ import annotations
+
 from typing import Any
 
 from cachelint.runtime import CacheKey, as_async
