@@ -44,14 +44,26 @@ def _code_block(text: str) -> str:
     return f"```python\n{text.rstrip()}\n```"
 
 
+def _options(rule: rules.Rule) -> str:
+    if not rule.options:
+        return "None."
+    items = [f"- `{key}`: {rules.OPTIONS[key]}" for key in rule.options]
+    return "Set in `[tool.cachelint]` (see the README's Configuration section):\n\n" + "\n".join(items)
+
+
 def render_rule(rule: rules.Rule, level: int = 2) -> str:
-    """One rule's page: What it does / Why is this bad? / Example / Use instead / Fix safety."""
+    """One rule's page: What it does / Why is this bad? / Example / Use instead / Options / Fix safety."""
     head = "#" * level
     sub = "#" * (level + 1)
     facts = [
         f"Default: **{_default(rule)}**"
         + ("" if rule.default_enabled or rule.removed else " (opt in with `--extend-select " + rule.code + "`)"),
-        "Fix: " + ("available with `cachelint fix`" if rule.fixable else "none (reported only)"),
+        "Fix: "
+        + (
+            ("unsafe, with `cachelint check --fix --unsafe-fixes`" if rule.unsafe_fix else "`cachelint check --fix`")
+            if rule.fixable
+            else "none (reported only)"
+        ),
         f"mypy error code: `{rule.mypy_code}`",
     ]
     parts = [
@@ -66,6 +78,7 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
         f"{sub} Why is this bad?\n\n{rule.why}",
         f"{sub} Example\n\n{_code_block(rule.example)}",
         f"{sub} Use instead\n\n{_code_block(rule.use_instead)}",
+        f"{sub} Options\n\n{_options(rule)}",
         f"{sub} Fix safety\n\n{rule.fix_safety}",
     ]
     return "\n\n".join(parts) + "\n"

@@ -19,6 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 PREFIX = "CLT"
+#: Where the rule pages (``docs/rules.md``, one ``<a id="clt101">`` anchor per rule) are published.
+#: SARIF ``helpUri`` and the language server's ``codeDescription.href`` point here.
+DOCS_URL = "https://github.com/cachelint/cachelint/blob/main/docs/rules.md"
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ class Rule:
     ``message`` is a ``str.format`` template over the arguments the check
     supplies; ``fix_title`` is the short imperative a front end may show beside
     it.  ``what``/``why``/``example``/``use_instead``/``fix_safety`` are the
-    sections of the rule's page (``cachelint explain CODE``).
+    sections of the rule's page (``cachelint explain CODE``); ``options``
+    are described once, in :data:`OPTIONS`.
     """
 
     code: str
@@ -44,7 +48,16 @@ class Rule:
     use_instead: str
     fix_safety: str
     fixable: bool = False
+    #: The fix changes behaviour beyond the bug (ruff's "unsafe"): applied only with ``--unsafe-fixes``.
+    unsafe_fix: bool = False
+    #: ``[tool.cachelint]`` keys that change what this rule reports (its page's Options section).
+    options: tuple[str, ...] = ()
     removed: bool = False
+
+    @property
+    def url(self) -> str:
+        """The rule's page: the anchor ``docs/rules.md`` gives it."""
+        return f"{DOCS_URL}#{self.code.lower()}"
 
     def format(self, args: Mapping[str, str]) -> str:
         """Render the message (without the code) from a diagnostic's arguments."""
@@ -91,6 +104,13 @@ CATALOG: tuple[Rule, ...] = (
             "validated. Where it cannot know the type it reports the site instead."
         ),
         fixable=True,
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "cache-methods",
+            "receiver-name-patterns",
+            "source-roots",
+        ),
     ),
     Rule(
         code="CLT102",
@@ -127,6 +147,13 @@ CATALOG: tuple[Rule, ...] = (
             "A non-awaited call with a wrong signature is reported, not rewritten."
         ),
         fixable=True,
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "method-signatures",
+            "cache-methods",
+            "receiver-name-patterns",
+        ),
     ),
     Rule(
         code="CLT103",
@@ -164,6 +191,7 @@ CATALOG: tuple[Rule, ...] = (
             "the value should be is a decision for the author."
         ),
         fixable=False,
+        options=("validators", "extra-model-bases", "sync-cache-classes", "strict-retrievals"),
     ),
     Rule(
         code="CLT104",
@@ -193,11 +221,20 @@ CATALOG: tuple[Rule, ...] = (
             '    value = await asyncio.to_thread(cache.get, "pages", url)'
         ),
         fix_safety=(
-            "Rewritten only with `--include-blocking`, and only where the model "
+            "Unsafe: rewritten only with `cachelint check --fix --unsafe-fixes` (the codemod's "
+            "`--include-blocking`), and only where the model "
             "class is known; the rewrite changes timing (the call now yields to "
             "the event loop), which is the point but can reorder side effects."
         ),
         fixable=True,
+        unsafe_fix=True,
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "cache-methods",
+            "receiver-name-patterns",
+            "source-roots",
+        ),
     ),
     Rule(
         code="CLT105",
@@ -226,6 +263,7 @@ CATALOG: tuple[Rule, ...] = (
         use_instead="deps = Deps(cache_manager=create_autospec(CacheManager, instance=True))",
         fix_safety=("Not rewritten: the test's assertions were written against the async mock and must be reviewed."),
         fixable=False,
+        options=("sync-cache-classes", "async-cache-classes"),
     ),
     Rule(
         code="CLT106",
@@ -254,8 +292,22 @@ CATALOG: tuple[Rule, ...] = (
             'Not rewritten: a missing key with a default (`.get("k", d)`) and a missing attribute behave differently.'
         ),
         fixable=False,
+        options=("extra-model-bases",),
     ),
 )
+
+#: What each ``[tool.cachelint]`` key a rule lists in ``options`` does, for its page.
+OPTIONS: dict[str, str] = {
+    "sync-cache-classes": "classes whose methods are synchronous cache methods (bare or dotted; subclasses too)",
+    "async-cache-classes": "classes known to be asynchronous caches: never reported",
+    "cache-methods": "methods assumed synchronous on a configured class whose source the project does not have",
+    "method-signatures": 'signatures of such methods, `"Class.method" = "(cache_type, content_key)"`',
+    "receiver-name-patterns": "opt-in: receivers of unknown type whose name matches a pattern count as caches",
+    "source-roots": "folders whose modules the project index follows imports into",
+    "validators": "extra callables that count as validating a cached value",
+    "extra-model-bases": "extra base classes that make a class a Pydantic-style model",
+    "strict-retrievals": "mypy plugin: untyped sync `get` results are `object`, so every unvalidated use is an error",
+}
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in CATALOG}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOG}

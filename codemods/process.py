@@ -18,6 +18,7 @@ from pathlib import Path
 from cachelint.analysis import Diagnostic, check_tree
 from cachelint.config import ConfigError, load_settings
 from cachelint.noqa import filter_noqa
+from cachelint.syntax import parse_error_message
 from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
 from codemods.io import Snapshot, decode
 from codemods.plan import Manual, Plan, Planner
@@ -74,8 +75,10 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         tree = ast.parse(source.text, filename=shown)
     except (SyntaxError, ValueError) as error:
         where = f":{error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
-        message = error.msg if isinstance(error, SyntaxError) else str(error)
-        result.errors.append(f"{shown}{where}: cannot parse: {message}")
+        message = (
+            parse_error_message(error, source.text) if isinstance(error, SyntaxError) else f"cannot parse: {error}"
+        )
+        result.errors.append(f"{shown}{where}: {message}")
         return result
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
     found = check_tree(tree, path, settings, source=source.text)
