@@ -117,9 +117,7 @@ def _fixes(checked: Checked, *, unsafe: bool, feature: str) -> list[tuple[_Candi
 
 def apply(checked: Checked, *, unsafe: bool) -> int:
     """Write every certain fix; the number of displayed findings fixed."""
-    from cachelint.extras import codemods_package
-
-    codemods_package()
+    extras.codemods_package()
     from codemods.io import FileChanged, ReadOnly, Snapshot, read_bytes, write_atomic
 
     fixed = 0

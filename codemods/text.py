@@ -25,7 +25,7 @@ from cachelint.config import Settings
 from cachelint.noqa import filter_noqa
 from cachelint.syntax import parse_error_message
 from codemods.codes import BLOCKING_CODE, SITE_CODES
-from codemods.plan import CallEdit, KeyPlan, Plan, Planner
+from codemods.plan import KeyPlan, Plan, Planner
 
 #: ``(line, col, code)`` of a finding as the engine reports it (1-based line, 0-based UTF-8 byte column).
 Origin = tuple[int, int, str]
@@ -129,7 +129,3 @@ def fix_text(
         return TextFix(None, manual=manual, error=f"{path}: {problem}")
     fixed = tuple(origin for edit in plan.calls for origin in edit.origins)
     return TextFix(new_text, fixed=fixed, manual=manual)
-
-
-def edit_of(plan: Plan, origin: Origin) -> CallEdit | None:
-    return next((edit for edit in plan.calls if origin in edit.origins), None)
