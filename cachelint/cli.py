@@ -82,6 +82,15 @@ class _Parser(argparse.ArgumentParser):
                         hints.append(f"did you mean '{close[0]}' for '{word}'?")
             if hints:
                 message = f"{message} ({'; '.join(hints)})"
+        elif message.startswith("argument COMMAND: invalid choice: "):
+            import difflib
+            import re
+
+            typed = re.search(r"invalid choice: '([^']*)'", message)
+            choices = [c for a in self._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
+            close = difflib.get_close_matches(typed.group(1), choices, n=1) if typed else []
+            if close:
+                message = f"{message} (did you mean '{close[0]}'?)"
         super().error(message)
 
 

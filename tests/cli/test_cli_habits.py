@@ -129,6 +129,9 @@ def test_no_abbreviations_and_did_you_mean(project: Path, cachelint: Runner) -> 
     typo = cachelint("check", "--selct", "CLT101", cwd=project)
     assert typo.code == 2
     assert "did you mean '--select'" in typo.err.splitlines()[-1]
+    command = cachelint("chek", cwd=project)
+    assert command.code == 2
+    assert "did you mean 'check'?" in command.err.splitlines()[-1]
 
 
 def test_colour_follows_the_environment(project: Path, cachelint: Runner) -> None:
