@@ -2,8 +2,10 @@
 
 Parts: the rule catalog (:mod:`cachelint.rules`), settings
 (:mod:`cachelint.config`), the detection engine (:mod:`cachelint.analysis`),
-the flake8 and mypy plugins, the typed async API (:mod:`cachelint.runtime`)
-and the ``cachelint`` command (:mod:`cachelint.cli`).
+the flake8 and mypy plugins, the typed async API (:mod:`cachelint.runtime`),
+the ``cachelint`` command (:mod:`cachelint.cli`) and its language server
+(:mod:`cachelint.lsp`).  ``pip install cachelint`` needs only pydantic; the
+front ends that need more are extras (:mod:`cachelint.extras`).
 """
 
 from __future__ import annotations

@@ -32,7 +32,9 @@ from cachelint import noqa
 from cachelint.analysis import Diagnostic, check_tree, knowledge_for
 from cachelint.analysis.index import ModuleSummary, ProjectIndex
 from cachelint.config import Settings
+from cachelint.positions import char_column
 from cachelint.resultcache import Finding, ParseError
+from cachelint.syntax import parse_error_message
 
 #: Below this many files, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -47,12 +49,6 @@ class FileResult:
     #: A read or internal error (not cached).
     failure: str | None
     deps: tuple[str, ...]
-
-
-def _char_col(line: bytes, col: int) -> int:
-    if col <= 0 or line.isascii():
-        return col
-    return len(line[:col].decode("utf-8", "replace"))
 
 
 def _stored(diagnostics: Sequence[Diagnostic], source: bytes) -> tuple[Finding, ...]:
@@ -73,8 +69,8 @@ def _stored(diagnostics: Sequence[Diagnostic], source: bytes) -> tuple[Finding, 
                 d.message,
                 end_line,
                 end_col,
-                _char_col(line_at(d.line), d.col),
-                _char_col(line_at(end_line), end_col) if end_col >= 0 else -1,
+                char_column(line_at(d.line), d.col),
+                char_column(line_at(end_line), end_col) if end_col >= 0 else -1,
             )
         )
     return tuple(out)
@@ -241,12 +237,21 @@ def check_file(path: str, settings: Settings) -> FileResult:
             source = handle.read()
     except OSError as error:
         return FileResult(path, (), None, f"cannot read: {error.strerror or error}", ())
+    return check_source(path, source, settings)
+
+
+def check_source(path: str, source: bytes, settings: Settings) -> FileResult:
+    """:func:`check_file` for a text that is not (or not yet) what is on disk at ``path``.
+
+    Standard input and editors' unsaved buffers: the settings and the project
+    index are those of ``path``; the text itself is what is checked.
+    """
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
         line = error.lineno or 1
         col = max((error.offset or 1) - 1, 0)
-        return FileResult(path, (), (line, col, f"cannot parse: {error.msg}"), None, ())
+        return FileResult(path, (), (line, col, parse_error_message(error, source)), None, ())
     except (ValueError, RecursionError, MemoryError) as error:
         reason = str(error) or type(error).__name__
         return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None, ())

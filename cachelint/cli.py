@@ -1,13 +1,20 @@
-"""The ``cachelint`` command: ``check``, ``fix``, ``rules`` and ``explain``.
+"""The ``cachelint`` command: ``check``, ``fix``, ``server``, ``rules`` and ``explain``.
 
 ``check`` is the engine without flake8: it finds the files (:mod:`cachelint.files`),
 reuses results of unchanged files (:mod:`cachelint.resultcache`), checks the
 rest (:mod:`cachelint.checker`, imported only when a file needs checking) and
-prints them (:mod:`cachelint.output`).  ``fix`` hands its arguments to the
-codemod.  ``rules`` and ``explain`` print the catalog.
+prints them (:mod:`cachelint.output`).  With ``--fix``/``--diff`` it hands the
+files with certain fixes to the codemod (:mod:`cachelint.fixing`).  ``fix``
+hands its arguments to the codemod, ``server`` starts the language server
+(:mod:`cachelint.lsp`); both need an extra (:mod:`cachelint.extras`).
+``rules`` and ``explain`` print the catalog.
 
-Exit status: 0 nothing found, 1 findings, 2 a usage, configuration, parse or
-internal error (files that could be checked are still checked and reported).
+Options follow ruff's habits: no abbreviated options, a suggestion for a
+mistyped one, ``-`` (or ``--stdin-filename``) to check standard input.
+
+Exit status: 0 nothing found, 1 findings (or, with ``--diff``, something to
+change), 2 a usage, configuration, parse or internal error, or a missing
+extra (files that could be checked are still checked and reported).
 
 Start-up time is part of the product (a warm run should take about as long as
 ``ruff``), so this module imports only what every run needs; the engine,
@@ -20,7 +27,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from cachelint import __version__
 
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
     from cachelint.config import Settings
     from cachelint.output import Report
     from cachelint.resultcache import Entry, ResultCache
+    from cachelint.resultcache import Finding as StoredFinding
 
 PROG = "cachelint"
 
@@ -45,16 +54,58 @@ def _error(message: str) -> int:
 # -- argument parsing ---------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse without abbreviations, and with a suggestion for a mistyped option."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _known_options(self) -> list[str]:
+        options = list(self._option_string_actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for parser in action.choices.values():
+                    options.extend(parser._option_string_actions)
+        return options
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            import difflib
+
+            hints: list[str] = []
+            for word in message[len(prefix) :].split():
+                if word.startswith("-"):
+                    close = difflib.get_close_matches(word.split("=", 1)[0], self._known_options(), n=1, cutoff=0.6)
+                    if close:
+                        hints.append(f"did you mean '{close[0]}' for '{word}'?")
+            if hints:
+                message = f"{message} ({'; '.join(hints)})"
+        elif message.startswith("argument COMMAND: invalid choice: "):
+            import difflib
+            import re
+
+            typed = re.search(r"invalid choice: '([^']*)'", message)
+            choices = [c for a in self._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
+            close = difflib.get_close_matches(typed.group(1), choices, n=1) if typed else []
+            if close:
+                message = f"{message} (did you mean '{close[0]}'?)"
+        super().error(message)
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Find and fix async code that misuses a synchronous cache.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="report findings (exit 1 if any)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: .); '-' reads standard input"
+    )
     check.add_argument(
         "--select",
         action="append",
@@ -63,12 +114,28 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--extend-select", action="append", metavar="CODES", help="add these codes to the selection")
     check.add_argument("--ignore", action="append", metavar="CODES", help="never report these codes")
+    check.add_argument("--fix", action="store_true", help="apply the fixes the codemod is certain of, then report")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix/--diff: also apply unsafe fixes (CLT104)"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing (exit 1 if any)"
+    )
+    check.add_argument("--config", metavar="PATH", help="use this pyproject.toml's [tool.cachelint] for every file")
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="check standard input as if it were the file PATH (its settings and project)",
+    )
     check.add_argument(
         "--output-format",
         choices=("text", "json", "sarif", "github"),
         default="text",
         help="how to print findings (default: text)",
     )
+    check.add_argument("-o", "--output-file", metavar="PATH", help="write the findings to PATH instead of stdout")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary lines")
+    check.add_argument("--show-files", action="store_true", help="list the files that would be checked, and stop")
     check.add_argument("--statistics", action="store_true", help="also print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
@@ -89,6 +156,8 @@ def _build_parser() -> argparse.ArgumentParser:
         add_help=False,
         help="rewrite cache calls to the typed async API (the codemod; see `cachelint fix --help`)",
     )
+    server = commands.add_parser("server", help="run the language server on stdio (needs the [lsp] extra)")
+    server.add_argument("--stdio", action="store_true", help="talk over standard input/output (the default)")
     commands.add_parser("rules", help="list every rule")
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="CODE_OR_NAME")
@@ -153,7 +222,7 @@ class _Selection:
 
 
 class SettingsByFolder:
-    """Settings for each folder (nearest ``pyproject.toml``), memoised; a config error stops the run.
+    """Settings for each folder (nearest ``pyproject.toml``, or ``--config``), memoised; a config error stops the run.
 
     Equivalent to ``config.load_settings(folder)`` (a test holds them equal),
     but the search for the nearest ``pyproject.toml`` is memoised per folder
@@ -162,7 +231,9 @@ class SettingsByFolder:
     each of them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, config: str | None = None) -> None:
+        #: ``--config``: this file's settings for every folder.
+        self._config = config
         self._by_folder: dict[str, Settings] = {}
         self._by_config: dict[str, Settings] = {}
         self._nearest: dict[str, str | None] = {}
@@ -203,7 +274,7 @@ class SettingsByFolder:
 
         from cachelint.config import ConfigError, default_settings, import_root, load_settings
 
-        config = self._nearest_config(folder)
+        config = self._config or self._nearest_config(folder)
         if config is None:
             # What load_settings returns without a pyproject.toml, minus its search.
             found = default_settings(import_root(Path(self._realpath(folder))))
@@ -211,7 +282,12 @@ class SettingsByFolder:
             found = self._by_config.get(config)
             if found is None:
                 try:
-                    found = load_settings(Path(config).parent)
+                    if self._config is not None:
+                        from cachelint.config import settings_from_pyproject
+
+                        found = settings_from_pyproject(Path(self._config))
+                    else:
+                        found = load_settings(Path(config).parent)
                 except ConfigError as error:
                     raise UsageError(str(error)) from None
                 self._by_config[config] = found
@@ -255,20 +331,40 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
     return entry
 
 
-def run_check(options: argparse.Namespace) -> int:
-    from cachelint.files import discover
-    from cachelint.output import Finding, Problem, Report, display_path
-    from cachelint.resultcache import ResultCache, default_directory
+@dataclass
+class Checked:
+    """A check's report, and where each displayed path's file and settings are."""
 
-    selection = _Selection(
+    report: Report
+    files: dict[str, tuple[str, Settings]]  # displayed path -> (absolute path, settings)
+
+
+def _selection(options: argparse.Namespace) -> _Selection:
+    return _Selection(
         _selectors(options.select, "--select"),
         _selectors(options.extend_select, "--extend-select"),
         _selectors(options.ignore, "--ignore"),
     )
+
+
+def _settings_lookup(options: argparse.Namespace) -> SettingsByFolder:
+    config = options.config
+    if config is not None:
+        if not os.path.isfile(config):
+            raise UsageError(f"--config: {config}: no such file")
+        config = os.path.abspath(config)
+    return SettingsByFolder(config)
+
+
+def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder) -> Checked:
+    """Check the files ``options`` name and build the report (nothing printed)."""
+    from cachelint.files import discover
+    from cachelint.output import Problem, Report, display_path
+    from cachelint.resultcache import ResultCache, default_directory
+
+    selection = _selection(options)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    cwd = os.getcwd()
-    settings_for = SettingsByFolder()
     found = discover(options.paths or ["."], settings_for, force_exclude=options.force_exclude)
     report = Report()
     for missing in found.missing:
@@ -304,8 +400,10 @@ def run_check(options: argparse.Namespace) -> int:
     if not options.no_cache:
         cache.save()
 
+    files: dict[str, tuple[str, Settings]] = {}
     for path in found.files:
         shown = display_path(path, cwd)
+        files[shown] = (path, file_settings[path])
         if path in failures:
             report.problems.append(Problem(shown, failures[path]))
             continue
@@ -315,38 +413,137 @@ def run_check(options: argparse.Namespace) -> int:
             line, col, message = entry.error
             report.problems.append(Problem(shown, message, line, col))
             continue
-        codes = selection.codes(file_settings[path])
-        for line, col, code, message, end_line, end_col, char_col, char_end_col in entry.findings:
-            if code in codes:
-                report.findings.append(
-                    Finding(
-                        shown,
-                        line,
-                        col,
-                        code,
-                        message,
-                        end_line if end_line >= 0 else None,
-                        end_col if end_col >= 0 else None,
-                        char_col,
-                        char_end_col if char_end_col >= 0 else None,
-                    )
-                )
+        _add_findings(report, shown, entry.findings, selection.codes(file_settings[path]))
     report.sort()
+    return Checked(report, files)
+
+
+def _add_findings(report: Report, shown: str, findings: Sequence[StoredFinding], codes: frozenset[str]) -> None:
+    from cachelint.output import Finding
+
+    for line, col, code, message, end_line, end_col, char_col, char_end_col in findings:
+        if code in codes:
+            report.findings.append(
+                Finding(
+                    shown,
+                    line,
+                    col,
+                    code,
+                    message,
+                    end_line if end_line >= 0 else None,
+                    end_col if end_col >= 0 else None,
+                    char_col,
+                    char_end_col if char_end_col >= 0 else None,
+                )
+            )
+
+
+def _check_stdin(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder) -> Checked:
+    """Standard input checked as if it were the file ``--stdin-filename`` (default: ``-`` in this folder)."""
+    from cachelint.checker import check_source
+    from cachelint.output import Problem, Report, display_path
+
+    name = options.stdin_filename or "-"
+    path = os.path.abspath(name)
+    shown = display_path(path, cwd) if options.stdin_filename else "-"
+    settings = settings_for(os.path.dirname(path))
+    source = sys.stdin.buffer.read()
+    report = Report(files_checked=1)
+    report.sources[shown] = source.decode("utf-8", "replace")
+    result = check_source(path, source, settings)
+    if result.failure is not None:
+        report.problems.append(Problem(shown, result.failure))
+    elif result.error is not None:
+        line, col, message = result.error
+        report.problems.append(Problem(shown, message, line, col))
+    else:
+        _add_findings(report, shown, result.findings, _selection(options).codes(settings))
+    report.sort()
+    return Checked(report, {shown: (path, settings)})
+
+
+def _reading_stdin(options: argparse.Namespace) -> bool:
+    if "-" in options.paths:
+        if options.paths != ["-"]:
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        return True
+    return bool(options.stdin_filename) and not options.paths
+
+
+def run_check(options: argparse.Namespace) -> int:
+    cwd = os.getcwd()
+    settings_for = _settings_lookup(options)
+    stdin = _reading_stdin(options)
+    if options.show_files:
+        return _show_files(options, cwd, settings_for, stdin)
+    if stdin and (options.fix or options.diff):
+        from cachelint import fixing
+
+        settings = settings_for(os.path.dirname(os.path.abspath(options.stdin_filename or "-")))
+        return fixing.fix_stdin(options.stdin_filename, settings, unsafe=options.unsafe_fixes, diff=options.diff)
+    checked = _check_stdin(options, cwd, settings_for) if stdin else collect(options, cwd, settings_for)
+    report = checked.report
+    if options.diff or options.fix:
+        from cachelint import fixing
+
+        if options.diff:
+            return fixing.diff(checked, unsafe=options.unsafe_fixes)
+        if fixing.apply(checked, unsafe=options.unsafe_fixes):
+            before = len(report.findings)
+            checked = collect(options, cwd, settings_for)
+            # Like ruff, "fixed" counts every finding the fixes removed (a rewritten
+            # call's CLT103 goes with its CLT101), not only the sites rewritten.
+            checked.report.fixed = max(before - len(checked.report.findings), 0)
+        report = checked.report
+    if options.output_format == "text" and not options.quiet and report.findings:
+        from cachelint import fixing
+
+        report.fixable, report.unsafe_fixable = fixing.count(checked, unsafe=options.unsafe_fixes)
     return _print(report, options, cwd)
+
+
+def _show_files(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder, stdin: bool) -> int:
+    from cachelint.files import discover
+    from cachelint.output import display_path
+
+    if stdin:
+        print(display_path(os.path.abspath(options.stdin_filename or "-"), cwd))
+        return 0
+    found = discover(options.paths or ["."], settings_for, force_exclude=options.force_exclude)
+    for missing in found.missing:
+        print(f"{missing}: error: no such file or directory", file=sys.stderr)
+    for path in found.files:
+        print(display_path(path, cwd))
+    return 2 if found.missing else 0
+
+
+def _open_output(options: argparse.Namespace) -> TextIO:
+    if options.output_file is None:
+        return sys.stdout
+    try:
+        return open(options.output_file, "w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise UsageError(f"--output-file: cannot write {options.output_file}: {error.strerror or error}") from None
 
 
 def _print(report: Report, options: argparse.Namespace, cwd: str) -> int:
     from cachelint.output import write_statistics, writer
+    from cachelint.terminal import Style, wants_colour
 
-    write = writer(options.output_format, cwd)
-    out = sys.stdout
-    for problem in report.problems:
-        print(problem.text(), file=sys.stderr)
-    write(report, out)
-    if options.statistics:
-        # Machine formats keep standard output parseable.
-        write_statistics(report, out if options.output_format in ("text", "github") else sys.stderr)
-    out.flush()
+    out = _open_output(options)
+    try:
+        style = Style(options.output_format == "text" and options.output_file is None and wants_colour(out))
+        write = writer(options.output_format, cwd, style, quiet=options.quiet)
+        for problem in report.problems:
+            print(problem.text(), file=sys.stderr)
+        write(report, out)
+        if options.statistics:
+            # Machine formats keep standard output parseable.
+            write_statistics(report, out if options.output_format in ("text", "github") else sys.stderr)
+        out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
     if report.problems:
         return 2
     if report.findings and not options.exit_zero:
@@ -358,11 +555,26 @@ def _print(report: Report, options: argparse.Namespace, cwd: str) -> int:
 
 
 def run_fix(argv: list[str]) -> int:
-    try:
-        from codemods.fix_cache_calls import main as codemod_main
-    except ImportError as error:
-        return _error(f"the codemod is not available ({error}); reinstall cachelint")
-    return int(codemod_main(argv) or 0)
+    """``cachelint fix ARGS``: the codemod's own command line, or one text from standard input."""
+    from cachelint import extras
+
+    if "--stdin-filename" in argv or any(arg.startswith("--stdin-filename=") for arg in argv):
+        from cachelint import fixing
+
+        return fixing.fix_command_stdin(argv)
+    extras.require("cachelint fix", "libcst")
+    codemod = extras.codemod("fix_cache_calls")
+    return int(codemod.main(argv, prog=f"{PROG} fix") or 0)
+
+
+def run_server() -> int:
+    from cachelint import extras
+
+    extras.require("cachelint server", "pygls", "lsprotocol")
+    from cachelint.lsp.server import serve
+
+    serve()
+    return 0
 
 
 def run_rules() -> int:
@@ -403,13 +615,20 @@ def run_explain(name: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from cachelint.extras import MissingExtra
+
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "fix":
-        # Everything after `fix` belongs to the codemod, --help included.
-        return run_fix(args[1:])
+    try:
+        if args and args[0] == "fix":
+            # Everything after `fix` belongs to the codemod, --help included.
+            return run_fix(args[1:])
+    except (UsageError, MissingExtra) as error:
+        return _error(str(error))
     parser = _build_parser()
     options = parser.parse_args(args)
     try:
+        if options.command == "server":
+            return run_server()
         if options.command == "check":
             return run_check(options)
         if options.command == "rules":
@@ -417,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command == "explain":
             return run_explain(options.rule)
         return run_fix([])  # pragma: no cover - `fix` is handled above
-    except UsageError as error:
+    except (UsageError, MissingExtra) as error:
         return _error(str(error))
     except KeyboardInterrupt:
         return 130

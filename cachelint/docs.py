@@ -68,8 +68,15 @@ def _fix_list(rule: rules.Rule) -> str:
     return "\n\n" + "\n".join(items)
 
 
+def _options(rule: rules.Rule) -> str:
+    if not rule.options:
+        return "None."
+    items = [f"- `{key}`: {rules.OPTIONS[key]}" for key in rule.options]
+    return "Set in `[tool.cachelint]` (see the README's Configuration section):\n\n" + "\n".join(items)
+
+
 def render_rule(rule: rules.Rule, level: int = 2) -> str:
-    """One rule's page: What it does / Why is this bad? / Example / Use instead / Fix safety."""
+    """One rule's page: What it does / Why is this bad? / Example / Use instead / Options / Fix safety."""
     head = "#" * level
     sub = "#" * (level + 1)
     facts = [
@@ -90,6 +97,7 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
         f"{sub} Why is this bad?\n\n{rule.why}",
         f"{sub} Example\n\n{_code_block(rule.example)}",
         f"{sub} Use instead\n\n{_code_block(rule.use_instead)}",
+        f"{sub} Options\n\n{_options(rule)}",
         f"{sub} Fix safety\n\n{rule.fix_safety}" + _fix_list(rule),
     ]
     return "\n\n".join(parts) + "\n"

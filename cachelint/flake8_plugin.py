@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings
+from cachelint.positions import char_column
 
 # Not a rule: the code of the one result line that reports a broken nested configuration.
 CONFIG_ERROR_CODE = "CLT000"
@@ -42,9 +43,12 @@ class CacheLintChecker:
     _settings: ClassVar[dict[Path, Settings]] = {}
     _reported: ClassVar[set[str]] = set()
 
-    def __init__(self, tree: ast.AST, filename: str) -> None:
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str] | None = None) -> None:
         self.tree = tree
         self.filename = filename
+        # flake8 hands the file's lines to plugins that ask: columns are then shown
+        # in code points, as every cachelint front end does (cachelint.positions).
+        self.lines = lines or []
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -104,5 +108,7 @@ class CacheLintChecker:
                 self._reported.add(str(error))
                 yield 1, 0, f"{CONFIG_ERROR_CODE} cachelint configuration error: {error}", type(self)
             return
+        lines = self.lines
         for diagnostic in check_tree(self.tree, self.filename, settings):
-            yield diagnostic.line, diagnostic.col, diagnostic.text(), type(self)
+            line = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else ""
+            yield diagnostic.line, char_column(line, diagnostic.col), diagnostic.text(), type(self)

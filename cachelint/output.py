@@ -6,10 +6,15 @@ problems that are not findings (unparsable files, missing paths) are
 (so machine formats on standard output stay parseable); SARIF also carries
 them as tool execution notifications and ``github`` as error annotations.
 
-Columns: ``text``, ``json`` and ``github`` print 1-based columns counted the
-way flake8 counts them (UTF-8 bytes, as in ``ast``), so the same finding has
-the same position in every front end; SARIF counts Unicode code points and
-says so (``columnKind``).
+Columns: every format prints 1-based Unicode code point columns (the
+column an editor shows; SARIF says so with ``columnKind``), the same as the
+flake8 plugin, so a finding on a line with non-ASCII text has one position
+everywhere (:mod:`cachelint.positions`).
+
+SARIF rules link their page (``helpUri``); results carry
+``partialFingerprints`` built from the code, the line's text (whitespace
+collapsed) and which occurrence of that pair in the file it is, not the line
+number, so code scanning keeps tracking an alert when lines above it move.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cachelint import __version__, rules
+from cachelint.terminal import PLAIN, Style
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,6 +46,16 @@ class Finding:
     end_col: int | None = None
     char_col: int | None = None
     char_end_col: int | None = None
+
+    @property
+    def column(self) -> int:
+        """The 1-based code point column every format shows."""
+        return (self.char_col if self.char_col is not None else self.col) + 1
+
+    @property
+    def end_column(self) -> int | None:
+        end = self.char_end_col if self.char_end_col is not None else self.end_col
+        return None if end is None or end < 0 else end + 1
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,13 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    #: Findings ``cachelint check --fix`` would fix, and those only ``--unsafe-fixes`` would.
+    fixable: int = 0
+    unsafe_fixable: int = 0
+    #: Findings ``--fix`` fixed before this report was made.
+    fixed: int = 0
+    #: Texts that are not on disk (standard input), by displayed path, for SARIF fingerprints.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
@@ -79,12 +102,31 @@ def display_path(path: str, cwd: str) -> str:
 # -- text -----------------------------------------------------------------------
 
 
-def write_text(report: Report, out: TextIO) -> None:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def write_text(report: Report, out: TextIO, style: Style = PLAIN, *, quiet: bool = False) -> None:
+    """One line per finding, then ruff's summary lines (none with ``quiet``)."""
     for f in report.findings:
-        out.write(f"{f.path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
+        where = style.location(f":{f.line}:{f.column}:")
+        out.write(f"{style.path(f.path)}{where} {style.code(f.code)} {f.message}\n")
+    if quiet:
+        return
     count = len(report.findings)
+    if report.fixed:
+        total = count + report.fixed
+        out.write(f"Found {_plural(total, 'finding')} ({report.fixed} fixed, {count} remaining).\n")
+    elif count:
+        out.write(f"Found {_plural(count, 'finding')}.\n")
     if count:
-        out.write(f"Found {count} finding{'s' if count != 1 else ''}.\n")
+        if report.fixable:
+            out.write(f"{report.fixable} fixable with `cachelint check --fix`.\n")
+        if report.unsafe_fixable:
+            hint = f"{report.unsafe_fixable} more fixable with `cachelint check --fix --unsafe-fixes`."
+            out.write(f"{style.note(hint)}\n")
+    elif not report.problems and not report.fixed:
+        out.write(style.success("All checks passed!") + "\n")
 
 
 def write_statistics(report: Report, out: TextIO) -> None:
@@ -110,9 +152,9 @@ def write_json(report: Report, out: TextIO) -> None:
             {
                 "path": f.path,
                 "line": f.line,
-                "column": f.col + 1,
+                "column": f.column,
                 "end_line": f.end_line,
-                "end_column": None if f.end_col is None else f.end_col + 1,
+                "end_column": f.end_column,
                 "code": f.code,
                 "name": rule.name if rule else None,
                 "message": f.message,
@@ -138,11 +180,11 @@ def _gh_property(text: str) -> str:
 def write_github(report: Report, out: TextIO) -> None:
     """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
     for f in report.findings:
-        props = [f"file={_gh_property(f.path)}", f"line={f.line}", f"col={f.col + 1}"]
+        props = [f"file={_gh_property(f.path)}", f"line={f.line}", f"col={f.column}"]
         if f.end_line is not None and f.end_line > 0:
             props.append(f"endLine={f.end_line}")
-            if f.end_line == f.line and f.end_col is not None and f.end_col >= 0:
-                props.append(f"endColumn={f.end_col + 1}")
+            if f.end_line == f.line and f.end_column is not None:
+                props.append(f"endColumn={f.end_column}")
         props.append(f"title={_gh_property(f.code)}")
         out.write(f"::error {','.join(props)}::{_gh_data(f.message)}\n")
     for p in report.problems:
@@ -180,6 +222,7 @@ def sarif_rules() -> list[dict[str, Any]]:
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.what},
+                "helpUri": rule.url,
                 "help": {"text": _rule_help_text(rule), "markdown": render_rule(rule, level=2)},
                 "defaultConfiguration": {"enabled": rule.default_enabled, "level": _sarif_level(rule)},
                 "properties": {
@@ -191,6 +234,53 @@ def sarif_rules() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+FINGERPRINT_KEY = "cachelint/v1"
+
+
+def normalized_line(text: str) -> str:
+    """A line with its whitespace collapsed: re-indenting code keeps its fingerprints."""
+    return " ".join(text.split())
+
+
+class Fingerprints:
+    """``partialFingerprints`` values: sha256 of code and normalized line text, then ``:n`` for the nth such pair.
+
+    The line number is left out on purpose, so an edit above a finding does
+    not make code scanning close one alert and open another.  Findings must
+    be asked for in file order (a sorted :class:`Report`).
+    """
+
+    def __init__(self, cwd: str, sources: dict[str, str]) -> None:
+        self._cwd = cwd
+        self._sources = sources
+        self._lines: dict[str, list[str]] = {}
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def _file_lines(self, path: str) -> list[str]:
+        found = self._lines.get(path)
+        if found is None:
+            text = self._sources.get(path)
+            if text is None:
+                try:
+                    with open(os.path.join(self._cwd, path), "rb") as handle:
+                        text = handle.read().decode("utf-8", "replace")
+                except OSError:
+                    text = ""
+            found = self._lines[path] = text.splitlines()
+        return found
+
+    def of(self, finding: Finding) -> str:
+        import hashlib
+
+        lines = self._file_lines(finding.path)
+        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        digest = hashlib.sha256(f"{finding.code}\0{normalized_line(line)}".encode()).hexdigest()[:32]
+        key = (finding.path, digest)
+        nth = self._seen.get(key, 0) + 1
+        self._seen[key] = nth
+        return f"{digest}:{nth}"
 
 
 def _artifact(path: str, cwd: str) -> dict[str, Any]:
@@ -205,22 +295,20 @@ def sarif_log(report: Report, cwd: str) -> dict[str, Any]:
     descriptors = sarif_rules()
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     levels = {d["id"]: d["defaultConfiguration"]["level"] for d in descriptors}
+    fingerprints = Fingerprints(cwd, report.sources)
     results: list[dict[str, Any]] = []
     for f in report.findings:
-        region: dict[str, Any] = {
-            "startLine": f.line,
-            "startColumn": (f.char_col if f.char_col is not None else f.col) + 1,
-        }
+        region: dict[str, Any] = {"startLine": f.line, "startColumn": f.column}
         if f.end_line is not None and f.end_line > 0:
             region["endLine"] = f.end_line
-            end = f.char_end_col if f.char_end_col is not None else f.end_col
-            if end is not None and end >= 0:
-                region["endColumn"] = end + 1
+            if f.end_column is not None:
+                region["endColumn"] = f.end_column
         result: dict[str, Any] = {
             "ruleId": f.code,
             "level": levels.get(f.code, "error"),
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.path, cwd), "region": region}}],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprints.of(f)},
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
@@ -258,7 +346,9 @@ def write_sarif(report: Report, out: TextIO, cwd: str) -> None:
     out.write("\n")
 
 
-def writer(name: str, cwd: str) -> Callable[[Report, TextIO], None]:
+def writer(name: str, cwd: str, style: Style = PLAIN, *, quiet: bool = False) -> Callable[[Report, TextIO], None]:
     if name == "sarif":
         return lambda report, out: write_sarif(report, out, cwd)
-    return {"text": write_text, "json": write_json, "github": write_github}[name]
+    if name == "text":
+        return lambda report, out: write_text(report, out, style, quiet=quiet)
+    return {"json": write_json, "github": write_github}[name]

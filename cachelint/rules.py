@@ -20,6 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 PREFIX = "CLT"
+#: Where the rule pages (``docs/rules.md``, one ``<a id="clt101">`` anchor per rule) are published.
+#: SARIF ``helpUri`` and the language server's ``codeDescription.href`` point here.
+DOCS_URL = "https://github.com/cachelint/cachelint/blob/main/docs/rules.md"
 
 
 class Safety(str, enum.Enum):
@@ -48,7 +51,8 @@ class Rule:
     ``message`` is a ``str.format`` template over the arguments the check
     supplies; ``fix_title`` is the short imperative a front end may show beside
     it.  ``what``/``why``/``example``/``use_instead``/``fix_safety`` are the
-    sections of the rule's page (``cachelint explain CODE``).
+    sections of the rule's page (``cachelint explain CODE``); ``options``
+    are described once, in :data:`OPTIONS`.
     """
 
     code: str
@@ -65,6 +69,8 @@ class Rule:
     fix_safety: str
     #: The fixes the codemod can apply; a rule without any is reported only.
     fixes: tuple[Fix, ...] = ()
+    #: ``[tool.cachelint]`` keys that change what this rule reports (its page's Options section).
+    options: tuple[str, ...] = ()
     removed: bool = False
 
     @property
@@ -77,6 +83,16 @@ class Rule:
             if fix.kind == kind:
                 return fix
         raise KeyError(f"{self.code} has no {kind!r} fix")
+
+    @property
+    def unsafe_fix(self) -> bool:
+        """Every fix the rule offers is unsafe (applied only with ``--unsafe-fixes``)."""
+        return bool(self.fixes) and all(fix.safety is Safety.UNSAFE for fix in self.fixes)
+
+    @property
+    def url(self) -> str:
+        """The rule's page: the anchor ``docs/rules.md`` gives it."""
+        return f"{DOCS_URL}#{self.code.lower()}"
 
     def format(self, args: Mapping[str, str]) -> str:
         """Render the message (without the code) from a diagnostic's arguments."""
@@ -176,6 +192,13 @@ CATALOG: tuple[Rule, ...] = (
             "validated. Where it cannot know the type it reports the site instead."
         ),
         fixes=(TYPED_API_FIX,),
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "cache-methods",
+            "receiver-name-patterns",
+            "source-roots",
+        ),
     ),
     Rule(
         code="CLT102",
@@ -212,6 +235,13 @@ CATALOG: tuple[Rule, ...] = (
             "A non-awaited call with a wrong signature is reported, not rewritten."
         ),
         fixes=(TYPED_API_FIX,),
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "method-signatures",
+            "cache-methods",
+            "receiver-name-patterns",
+        ),
     ),
     Rule(
         code="CLT103",
@@ -250,6 +280,7 @@ CATALOG: tuple[Rule, ...] = (
             "`--unsafe-fixes`."
         ),
         fixes=(VALIDATE_FIX,),
+        options=("validators", "extra-model-bases", "sync-cache-classes", "strict-retrievals"),
     ),
     Rule(
         code="CLT104",
@@ -279,11 +310,19 @@ CATALOG: tuple[Rule, ...] = (
             '    value = await asyncio.to_thread(cache.get, "pages", url)'
         ),
         fix_safety=(
-            "Rewritten only with `--include-blocking`, and only where the model "
+            "Unsafe: rewritten only with `cachelint check --fix --unsafe-fixes` (the codemod's "
+            "`--include-blocking`), and only where the model "
             "class is known; the rewrite changes timing (the call now yields to "
             "the event loop), which is the point but can reorder side effects."
         ),
         fixes=(BLOCKING_FIX,),
+        options=(
+            "sync-cache-classes",
+            "async-cache-classes",
+            "cache-methods",
+            "receiver-name-patterns",
+            "source-roots",
+        ),
     ),
     Rule(
         code="CLT105",
@@ -315,6 +354,7 @@ CATALOG: tuple[Rule, ...] = (
             "(both imports added); the test's assertions were written against the async mock and must be reviewed."
         ),
         fixes=(AUTOSPEC_FIX,),
+        options=("sync-cache-classes", "async-cache-classes"),
     ),
     Rule(
         code="CLT106",
@@ -347,8 +387,22 @@ CATALOG: tuple[Rule, ...] = (
             "themselves, only with `--unsafe-fixes`."
         ),
         fixes=(ATTRIBUTE_FIX, ALIAS_FIX, REWRAP_FIX),
+        options=("extra-model-bases",),
     ),
 )
+
+#: What each ``[tool.cachelint]`` key a rule lists in ``options`` does, for its page.
+OPTIONS: dict[str, str] = {
+    "sync-cache-classes": "classes whose methods are synchronous cache methods (bare or dotted; subclasses too)",
+    "async-cache-classes": "classes known to be asynchronous caches: never reported",
+    "cache-methods": "methods assumed synchronous on a configured class whose source the project does not have",
+    "method-signatures": 'signatures of such methods, `"Class.method" = "(cache_type, content_key)"`',
+    "receiver-name-patterns": "opt-in: receivers of unknown type whose name matches a pattern count as caches",
+    "source-roots": "folders whose modules the project index follows imports into",
+    "validators": "extra callables that count as validating a cached value",
+    "extra-model-bases": "extra base classes that make a class a Pydantic-style model",
+    "strict-retrievals": "mypy plugin: untyped sync `get` results are `object`, so every unvalidated use is an error",
+}
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in CATALOG}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOG}

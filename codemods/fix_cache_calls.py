@@ -2,7 +2,7 @@
 
 Owns the command line, finding the files, fanning them out to worker
 processes and writing the results; :mod:`codemods.process` does one file.
-Exit status: 0 done (or nothing to do), 1 ``--check`` found work, 2 errors
+Exit status: 0 done (or nothing to do), 1 ``--check``/``--diff`` found work, 2 errors
 (a file that cannot be read, parsed or written, a bad path or option) —
 every other file is still fixed.
 """
@@ -32,17 +32,20 @@ _UNSAFE = " unsafe fix available: "
 _POOL_MIN_FILES = 8
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m codemods.fix_cache_calls") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m codemods.fix_cache_calls",
+        prog=prog,
+        allow_abbrev=False,
         description=(
             "Rewrite awaited calls of synchronous cache methods (CLT101/CLT102) to cachelint.runtime's "
             "typed async API. Sites the engine cannot fix with certainty are listed, never guessed."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to fix")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders to fix (default: .)")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    mode.add_argument(
+        "--diff", action="store_true", help="print a unified diff; write nothing (exit 1 when something would change)"
+    )
     mode.add_argument("--check", action="store_true", help="exit 1 when something would change; write nothing")
     parser.add_argument(
         "-j",
@@ -209,13 +212,13 @@ def run(args: argparse.Namespace) -> int:
     print(summary.render(writing=writing), file=out)
     if summary.errors:
         return 2
-    if args.check and summary.changed:
+    if (args.check or args.diff) and summary.changed:
         return 1
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = build_parser(prog) if prog else build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse already printed the usage line

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachelint.analysis import Diagnostic, check_tree
-from cachelint.config import ConfigError, load_settings
+from cachelint.config import ConfigError, Settings, load_settings
 from cachelint.noqa import filter_noqa
+from cachelint.syntax import parse_error_message
 from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
 from codemods.io import Snapshot, decode
 from codemods.plan import Manual, Plan, Planner
@@ -78,8 +79,10 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         tree = ast.parse(source.text, filename=shown)
     except (SyntaxError, ValueError) as error:
         where = f":{error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
-        message = error.msg if isinstance(error, SyntaxError) else str(error)
-        result.errors.append(f"{shown}{where}: cannot parse: {message}")
+        message = (
+            parse_error_message(error, source.text) if isinstance(error, SyntaxError) else f"cannot parse: {error}"
+        )
+        result.errors.append(f"{shown}{where}: {message}")
         return result
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
     found = check_tree(tree, path, settings, source=source.text)
@@ -97,24 +100,12 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         lines = _manual(shown, plan, before, before, plan.manual + _withheld(plan))
         result.manual_before = result.manual_after = lines
         return result
-    import libcst as cst  # only files with a certain site pay for LibCST's import and parse
-
-    from codemods.imports import first_party_in
-    from codemods.rewrite import apply
-
-    try:
-        module = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as error:
-        result.errors.append(f"{shown}:{error.raw_line}: LibCST cannot parse: {error.message}; left unchanged")
-        return result
-    new_module, applied = apply(module, plan, first_party_in(settings.effective_source_roots()))
-    planned = {edit.span for edit in plan.calls} | set(plan.bindings) | {edit.span for edit in plan.edits}
-    if applied != planned:
-        return _refuse(result, plan, before, "the codemod could not locate this call in the LibCST tree")
-    new_text = new_module.code
-    problem, after = _prove(new_text, path, settings, before, plan)
-    if problem is not None:
-        return _refuse(result, plan, before, problem)
+    new_text, after, problem = rewrite_text(path, source.text, settings, before, plan)
+    if new_text is None:
+        if problem is not None and "LibCST cannot parse" in problem:
+            result.errors.append(f"{shown}:{problem}; left unchanged")
+            return result
+        return _refuse(result, plan, before, problem or "the rewrite changed nothing")
     result.new = source.encode(new_text)
     result.snapshot = source.snapshot
     for edit in plan.calls:
@@ -136,6 +127,35 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
             )
         )
     return result
+
+
+def rewrite_text(
+    path: Path, text: str, settings: Settings, before: list[Diagnostic], plan: Plan
+) -> tuple[str | None, list[Diagnostic], str | None]:
+    """Apply ``plan`` to ``text`` with LibCST and prove it: ``(new text, findings after, None)``,
+    or ``(None, [], why)`` when the rewrite cannot be located or proven.
+
+    The one rewrite step for files on disk (:func:`process`) and for texts in
+    memory (:mod:`codemods.text`: standard input, the language server).
+    """
+    import libcst as cst  # only files with a certain site pay for LibCST's import and parse
+
+    from codemods.imports import first_party_in
+    from codemods.rewrite import apply
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return None, [], f"{error.raw_line}: LibCST cannot parse: {error.message}"
+    new_module, applied = apply(module, plan, first_party_in(settings.effective_source_roots()))
+    planned = {edit.span for edit in plan.calls} | set(plan.bindings) | {edit.span for edit in plan.edits}
+    if applied != planned:
+        return None, [], "the codemod could not locate this call in the LibCST tree"
+    new_text = new_module.code
+    problem, after = _prove(new_text, path, settings, before, plan)
+    if problem is not None:
+        return None, [], problem
+    return new_text, after, None
 
 
 def _prove(

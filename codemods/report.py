@@ -1,8 +1,9 @@
 """What the user sees: a progress bar while files are processed, then the summary.
 
-The bar (``rich.progress``) goes to stderr and only when stderr is a terminal
-and ``--no-progress`` is not given; ``rich`` is imported only then, so runs in
-CI and pre-commit do not pay for it.
+The progress line goes to stderr and only when stderr is a terminal and
+``--no-progress`` is not given: one line redrawn in place (``\r``), erased at
+the end, so CI logs and pre-commit output never hold it.  Plain text on
+purpose: a progress bar library would be the only reason for a dependency.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from rich.progress import Progress as RichProgress
-    from rich.progress import TaskID
+from typing import TextIO
 
 #: Below this many files a bar would only flicker.
 PROGRESS_MIN_FILES = 50
@@ -57,35 +54,33 @@ class Progress:
     """A context manager; ``advance()`` once per file.  A no-op when not shown."""
 
     def __init__(self, total: int, *, enabled: bool, stream: TextIO | None = None) -> None:
-        stream = stream if stream is not None else sys.stderr
-        self._bar: RichProgress | None = None
-        self._task: TaskID | None = None
-        if enabled and total >= PROGRESS_MIN_FILES and stream.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
-            from rich.progress import Progress as Bar
-
-            self._bar = Bar(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(file=stream),
-                transient=True,
-            )
-            self._task = self._bar.add_task("cachelint fix", total=total)
+        self._stream = stream if stream is not None else sys.stderr
+        self._total = total
+        self._done = 0
+        self._shown = -1  # the percentage last drawn: redraw only when it moves
+        self._enabled = enabled and total >= PROGRESS_MIN_FILES and self._stream.isatty()
 
     def __enter__(self) -> Progress:  # noqa: PYI034 - typing.Self is 3.11+
-        if self._bar is not None:
-            self._bar.__enter__()
+        self._draw()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(kind, error, trace)
+        if self._enabled:
+            self._stream.write("\r\x1b[2K")  # erase the line: the summary follows
+            self._stream.flush()
 
     def advance(self, count: int = 1) -> None:
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task, count)
+        self._done += count
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self._enabled:
+            return
+        percent = self._done * 100 // max(self._total, 1)
+        if percent == self._shown:
+            return
+        self._shown = percent
+        self._stream.write(f"\rcachelint fix: {self._done}/{self._total} files ({percent}%)")
+        self._stream.flush()

@@ -35,7 +35,7 @@ def test_edited_file_is_rechecked(project: Path, cachelint: Runner) -> None:
     assert cachelint("check", ".", cwd=project).code == 1
     app = project / "app.py"
     app.write_text(app.read_text(encoding="utf-8").replace("await cache.set", "cache.set"), encoding="utf-8")
-    assert cachelint("check", ".", cwd=project).out == ""
+    assert cachelint("check", ".", cwd=project).out == "All checks passed!\n"
 
 
 def test_config_change_rechecks_everything(project: Path, cachelint: Runner) -> None:
@@ -54,7 +54,7 @@ def test_change_in_an_imported_module_rechecks_the_importer(project: Path, cache
         cache_module.read_text(encoding="utf-8").replace("    def set", "    async def set"), encoding="utf-8"
     )
     result = cachelint("check", ".", cwd=project)
-    assert (result.code, result.out) == (0, "")
+    assert (result.code, result.out) == (0, "All checks passed!\n")
 
 
 def test_selection_change_reuses_the_cache(project: Path, cachelint: Runner) -> None:

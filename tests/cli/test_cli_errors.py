@@ -12,7 +12,7 @@ Runner = Callable[..., Any]
 def test_clean_project_exits_0(project: Path, cachelint: Runner) -> None:
     (project / "app.py").write_text("x = 1\n", encoding="utf-8")
     result = cachelint("check", ".", cwd=project)
-    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (result.code, result.out, result.err) == (0, "All checks passed!\n", "")
 
 
 def test_findings_exit_1(project: Path, cachelint: Runner) -> None:

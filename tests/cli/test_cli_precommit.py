@@ -97,3 +97,46 @@ def test_try_repo_fails_on_the_bug_and_passes_once_fixed(tmp_path: Path) -> None
     passing = try_repo()
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "CLT101" not in passing.stdout
+
+
+FIXABLE = """\
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class CacheManager:
+    def get(self, cache_type: str, content_key: str) -> Any:
+        return None
+
+    def set(self, cache_type: str, content_key: str, value: Any) -> None:
+        pass
+
+
+class Row(BaseModel):
+    id: int
+
+
+async def load(cache: CacheManager) -> Row | None:
+    return await cache.get("rows", "key")
+"""
+
+
+def test_try_repo_fix_hook_has_its_extra(tmp_path: Path) -> None:
+    # cachelint alone has no LibCST: the hook must bring the [codemod] extra's dependency itself.
+    checkout = _snapshot(tmp_path / "cachelint")
+    user_repo = tmp_path / "user"
+    user_repo.mkdir()
+    _git("init", "-q", cwd=user_repo)
+    (user_repo / "cache_demo.py").write_text(FIXABLE, encoding="utf-8")
+    _git("add", "-A", cwd=user_repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    env.pop("CACHELINT_CACHE_DIR", None)
+    result = subprocess.run(
+        [*PRE_COMMIT, "try-repo", str(checkout), "cachelint-fix", "--all-files"],
+        cwd=user_repo, env=env, capture_output=True, text=True, check=False, timeout=900,
+    )
+    # pre-commit fails a hook that modified files; the modification is the point.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "needs the [codemod] extra" not in result.stdout
+    assert "get_model" in (user_repo / "cache_demo.py").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ def test_fixes_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_check_and_diff_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = _write(tmp_path / "mod.py", FIXABLE)
     assert main([str(target), "--check", "--no-progress"]) == 1
-    assert main([str(target), "--diff", "--no-progress"]) == 0
+    assert main([str(target), "--diff", "--no-progress"]) == 1  # like ruff: a diff to show is exit 1
     out = capsys.readouterr().out
     assert "--- a/" in out and '+    return await as_async(cache).get_list(CacheKey("rows", key), Row)' in out
     assert target.read_text(encoding="utf-8") == FIXABLE
