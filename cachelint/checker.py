@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cachelint import noqa
-from cachelint.analysis import Diagnostic, check_tree, knowledge_for
+from cachelint.analysis import Diagnostic, analyse, knowledge_for
 from cachelint.analysis.index import ModuleSummary, ProjectIndex
 from cachelint.config import Settings
 from cachelint.resultcache import Finding, ParseError
@@ -44,7 +44,7 @@ class FileResult:
     findings: tuple[Finding, ...]
     #: A parse error (cacheable: it depends on the file alone).
     error: ParseError | None
-    #: A read or internal error (not cached).
+    #: A read or internal error (not cached; ``findings`` may still hold what the other checks found).
     failure: str | None
     deps: tuple[str, ...]
 
@@ -251,8 +251,15 @@ def check_file(path: str, settings: Settings) -> FileResult:
         reason = str(error) or type(error).__name__
         return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None, ())
     try:
-        diagnostics = check_tree(tree, path, settings, source=source)
+        analysed = analyse(tree, path, settings, source=source)
+        diagnostics = analysed.diagnostics
         kept = noqa.filter_noqa(source, diagnostics, ((d.line, d.code) for d in diagnostics))
+        if analysed.errors:
+            # Some check failed: what the others found is reported, the failure too, nothing cached.
+            failure = "; ".join(
+                f"internal error in {error.check} at line {error.line}: {error.error}" for error in analysed.errors
+            )
+            return FileResult(path, _stored(kept, source), None, failure, ())
         index = knowledge_for(settings).index
         deps = _graph_for(index).dependencies(index.file_module(tree, Path(path), source), tree, path)
     except Exception as error:  # the engine never raises on valid Python; if it does, say so

@@ -236,11 +236,10 @@ class SettingsByFolder:
         return found
 
 
-def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry | None:
+def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry:
+    """The result as an entry; cached only when every check ran (a failure must show again next run)."""
     from cachelint.resultcache import Entry
 
-    if result.failure is not None:
-        return None
     deps = cache.canonical(result.deps)
     entry = Entry(
         mtime_ns=stat[0],
@@ -251,7 +250,8 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
         deps=deps,
         stamp=cache.stamp(deps),
     )
-    cache.store(path, entry)
+    if result.failure is None:
+        cache.store(path, entry)
     return entry
 
 
@@ -296,11 +296,9 @@ def run_check(options: argparse.Namespace) -> int:
         for result in check_files(pending, options.jobs):
             stat = cache.stat(result.path) or (-1, -1)
             fingerprint = settings_for.fingerprint(file_settings[result.path])
-            entry = _store(cache, result.path, stat, fingerprint, result)
-            if entry is None:
-                failures[result.path] = result.failure or "not checked"
-            else:
-                results[result.path] = entry
+            results[result.path] = _store(cache, result.path, stat, fingerprint, result)
+            if result.failure is not None:
+                failures[result.path] = result.failure
     if not options.no_cache:
         cache.save()
 
@@ -308,9 +306,9 @@ def run_check(options: argparse.Namespace) -> int:
         shown = display_path(path, cwd)
         if path in failures:
             report.problems.append(Problem(shown, failures[path]))
-            continue
+        else:
+            report.files_checked += 1
         entry = results[path]
-        report.files_checked += 1
         if entry.error is not None:
             line, col, message = entry.error
             report.problems.append(Problem(shown, message, line, col))

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings
 
-# Not a rule: the code of the one result line that reports a broken nested configuration.
+# Not a rule: the code of the result lines that report a broken nested configuration
+# or a check that failed on a file (the engine's INTERNAL_ERROR_CODE).
 CONFIG_ERROR_CODE = "CLT000"
 
 # flake8 option name -> (Settings field, is a path list)
@@ -90,7 +91,7 @@ class CacheLintChecker:
         return found
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from cachelint.analysis import check_tree
+        from cachelint.analysis import analyse
 
         if not isinstance(self.tree, ast.Module):
             return
@@ -104,5 +105,9 @@ class CacheLintChecker:
                 self._reported.add(str(error))
                 yield 1, 0, f"{CONFIG_ERROR_CODE} cachelint configuration error: {error}", type(self)
             return
-        for diagnostic in check_tree(self.tree, self.filename, settings):
+        result = analyse(self.tree, self.filename, settings)
+        for diagnostic in result.diagnostics:
             yield diagnostic.line, diagnostic.col, diagnostic.text(), type(self)
+        # A failed check may have hidden findings: a CLT000 line says which check, never silence.
+        for failed in result.errors:
+            yield failed.line, failed.col, failed.text(), type(self)

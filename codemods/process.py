@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cachelint.analysis import Diagnostic, check_tree
+from cachelint.analysis import Diagnostic, analyse
 from cachelint.config import ConfigError, load_settings
 from cachelint.noqa import filter_noqa
 from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
@@ -78,7 +78,14 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         result.errors.append(f"{shown}{where}: cannot parse: {message}")
         return result
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
-    found = check_tree(tree, path, settings, source=source.text)
+    analysed = analyse(tree, path, settings, source=source.text)
+    if analysed.errors:
+        # A failed check may have hidden a site or a finding the proof relies on: leave the file alone.
+        for failed in analysed.errors:
+            where = f"{shown}:{failed.line}"
+            result.errors.append(f"{where}: internal error in {failed.check}: {failed.error}; left unchanged")
+        return result
+    found = analysed.diagnostics
     before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
     plan = Planner(tree, source.text, path, settings, before, include_blocking=options.include_blocking).plan()
     if plan.empty:
@@ -132,7 +139,11 @@ def _prove(
             tree = ast.parse(new_text, filename=str(path))
     except (SyntaxError, ValueError) as error:
         return f"the rewritten file does not compile ({error}); left unchanged", []
-    after = check_tree(tree, path, settings, source=new_text)  # type: ignore[arg-type]
+    analysed = analyse(tree, path, settings, source=new_text)  # type: ignore[arg-type]
+    if analysed.errors:
+        first = analysed.errors[0]
+        return f"the re-check after rewriting failed in {first.check} ({first.error}); left unchanged", []
+    after = analysed.diagnostics
     expected = Counter(d.text() for d in before if d.code in SITE_CODES) - plan.removed
     found = Counter(d.text() for d in after if d.code in SITE_CODES)
     if found != expected:
