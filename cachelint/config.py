@@ -124,11 +124,18 @@ class Settings:
         return self._fingerprint
 
 
+def _shown(value: object) -> str:
+    """``repr`` bounded in length and depth: a hostile value still gives one short line."""
+    import reprlib
+
+    return reprlib.repr(value)
+
+
 def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings, got {value!r}")
+        raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings, got {_shown(value)}")
     return tuple(item.strip() for item in value)
 
 
@@ -145,13 +152,13 @@ def _code_list(value: object, key: str, where: str) -> tuple[str, ...]:
 
 def _bool(value: object, key: str, where: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}: '{key}' must be true or false, got {value!r}")
+        raise ConfigError(f"{where}: '{key}' must be true or false, got {_shown(value)}")
     return value
 
 
 def _signatures(value: object, key: str, where: str) -> Mapping[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {value!r}')
+        raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {_shown(value)}')
     from cachelint.analysis.signature import parse_signature_text
 
     out: dict[str, str] = {}
@@ -238,8 +245,12 @@ def settings_from_pyproject(pyproject: Path, *, warn: Callable[[str], None] = _w
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{pyproject}: not UTF-8 (TOML must be): byte {error.start}: {error.reason}") from None
+    except RecursionError:
+        raise ConfigError(f"{pyproject}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
+        raise ConfigError(f"{pyproject}: cannot read: {error.strerror or error}") from None
     tool = document.get("tool", {})
     table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     where = f"{pyproject} [tool.{SECTION}]"
