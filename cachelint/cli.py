@@ -1,6 +1,6 @@
 """The ``cachelint`` command: ``check``, ``fix``, ``rules`` and ``explain``.
 
-``check`` is the engine without flake8: it finds the files (:mod:`cachelint.files`),
+``check`` is the engine without flake8: it finds the files (:mod:`cachelint.workspace`),
 reuses results of unchanged files (:mod:`cachelint.resultcache`), checks the
 rest (:mod:`cachelint.checker`, imported only when a file needs checking) and
 prints them (:mod:`cachelint.output`).  ``fix`` hands its arguments to the
@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cachelint import __version__
+from cachelint.workspace import SettingsByFolder, discover
 
 if TYPE_CHECKING:
     from cachelint.checker import FileResult
@@ -152,90 +153,6 @@ class _Selection:
         return found
 
 
-class SettingsByFolder:
-    """Settings for each folder (nearest ``pyproject.toml``), memoised; a config error stops the run.
-
-    Equivalent to ``config.load_settings(folder)`` (a test holds them equal),
-    but the search for the nearest ``pyproject.toml`` is memoised per folder
-    here: a walk asks for every folder of the tree, and a tree without any
-    ``pyproject.toml`` would otherwise repeat the whole search up to ``/`` for
-    each of them.
-    """
-
-    def __init__(self) -> None:
-        self._by_folder: dict[str, Settings] = {}
-        self._by_config: dict[str, Settings] = {}
-        self._nearest: dict[str, str | None] = {}
-        self._fingerprints: dict[int, str] = {}
-        self._default_fingerprint: str | None = None
-        self._real: dict[str, str] = {}
-
-    def _realpath(self, folder: str) -> str:
-        """``os.path.realpath``, reusing the parent's answer (a walk never follows links)."""
-        found = self._real.get(folder)
-        if found is None:
-            parent = os.path.dirname(folder)
-            known = self._real.get(parent)
-            if known is not None and parent != folder and not os.path.islink(folder):
-                found = os.path.join(known, os.path.basename(folder))
-            else:
-                found = os.path.realpath(folder)
-            self._real[folder] = found
-        return found
-
-    def _nearest_config(self, folder: str) -> str | None:
-        if folder in self._nearest:
-            return self._nearest[folder]
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate):
-            found: str | None = candidate
-        else:
-            parent = os.path.dirname(folder)
-            found = None if parent == folder else self._nearest_config(parent)
-        self._nearest[folder] = found
-        return found
-
-    def __call__(self, folder: str) -> Settings:
-        found = self._by_folder.get(folder)
-        if found is not None:
-            return found
-        from pathlib import Path
-
-        from cachelint.config import ConfigError, default_settings, import_root, load_settings
-
-        config = self._nearest_config(folder)
-        if config is None:
-            # What load_settings returns without a pyproject.toml, minus its search.
-            found = default_settings(import_root(Path(self._realpath(folder))))
-        else:
-            found = self._by_config.get(config)
-            if found is None:
-                try:
-                    found = load_settings(Path(config).parent)
-                except ConfigError as error:
-                    raise UsageError(str(error)) from None
-                self._by_config[config] = found
-        self._by_folder[folder] = found
-        return found
-
-    def fingerprint(self, settings: Settings) -> str:
-        """The settings that affect findings (selection and exclusion do not: they apply later)."""
-        found = self._fingerprints.get(id(settings))
-        if found is not None:
-            return found
-        from cachelint.config import Settings
-
-        if settings.config_path is None and settings == Settings(root=settings.root):
-            # Defaults differ only by their root: fingerprint them once.
-            if self._default_fingerprint is None:
-                self._default_fingerprint = Settings().fingerprint()
-            found = f"{self._default_fingerprint}@{settings.root}"
-        else:
-            found = settings.replace(select=(), extend_select=(), ignore=(), exclude=()).fingerprint()
-        self._fingerprints[id(settings)] = found
-        return found
-
-
 def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry:
     """The result as an entry; cached only when every check ran (a failure must show again next run)."""
     from cachelint.resultcache import Entry
@@ -256,7 +173,6 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
 
 
 def run_check(options: argparse.Namespace) -> int:
-    from cachelint.files import discover
     from cachelint.output import Finding, Problem, Report, display_path
     from cachelint.resultcache import ResultCache, default_directory
 
@@ -273,6 +189,8 @@ def run_check(options: argparse.Namespace) -> int:
     report = Report()
     for missing in found.missing:
         report.problems.append(Problem(missing, "no such file or directory"))
+    for note in found.notes():  # special files: said, not an error
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
 
     cache = ResultCache(options.cache_dir and os.path.abspath(options.cache_dir) or default_directory(cwd))
     if not options.no_cache:
@@ -425,6 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as error:  # one line, not a traceback, unless debugging
+        from cachelint.config import ConfigError
+
+        if isinstance(error, ConfigError):  # a broken pyproject.toml met while finding the files
+            return _error(str(error))
         if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
             raise
         return _error(f"internal error: {type(error).__name__}: {error}")

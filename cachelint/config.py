@@ -79,8 +79,11 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     #: CLI: codes never reported.
     ignore: tuple[str, ...] = ()
-    #: CLI and codemod: glob patterns of paths to skip (in addition to ``.gitignore``).
+    #: CLI and codemod: glob patterns of paths to skip (in addition to ``.gitignore``
+    #: and the default folders such as ``.venv`` and ``build``, which always apply).
     exclude: tuple[str, ...] = ()
+    #: More patterns to skip, added to ``exclude`` (ruff's name for it).
+    extend_exclude: tuple[str, ...] = ()
     #: Folder holding the ``pyproject.toml`` the settings came from (or the start folder).
     root: Path = Path(".")
     #: The file the settings came from, if any.
@@ -190,6 +193,7 @@ _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "extend-select": _code_list,
     "ignore": _code_list,
     "exclude": _str_list,
+    "extend-exclude": _str_list,
 }
 KNOWN_KEYS = frozenset(_PARSERS) | {"source-roots"}
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings
+from cachelint.workspace import Exclusions
 
 # Not a rule: the code of the result lines that report a broken nested configuration
 # or a check that failed on a file (the engine's INTERNAL_ERROR_CODE).
@@ -42,6 +43,7 @@ class CacheLintChecker:
     overrides: ClassVar[dict[str, Any]] = {}
     _settings: ClassVar[dict[Path, Settings]] = {}
     _reported: ClassVar[set[str]] = set()
+    _exclusions: ClassVar[Exclusions | None] = None
 
     def __init__(self, tree: ast.AST, filename: str) -> None:
         self.tree = tree
@@ -69,6 +71,7 @@ class CacheLintChecker:
                 overrides[field] = tuple(Path(item).resolve() for item in items) if is_path else items
         cls.overrides = overrides
         cls._settings = {}
+        cls._exclusions = None
         try:
             # Validate every configuration the named paths use, up front and once:
             # an exception inside flake8's worker processes would be far less clear.
@@ -90,6 +93,14 @@ class CacheLintChecker:
             self._settings[folder] = found
         return found
 
+    def _excluded(self) -> bool:
+        if self.filename in ("-", "stdin") or not Path(self.filename).is_file():
+            return False  # standard input or an unsaved buffer: nothing to match
+        cls = type(self)
+        if cls._exclusions is None:
+            cls._exclusions = Exclusions(lambda folder: load_settings(folder))
+        return cls._exclusions.excluded(self.filename)
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from cachelint.analysis import analyse
 
@@ -104,6 +115,8 @@ class CacheLintChecker:
             if str(error) not in self._reported:
                 self._reported.add(str(error))
                 yield 1, 0, f"{CONFIG_ERROR_CODE} cachelint configuration error: {error}", type(self)
+            return
+        if self._excluded():
             return
         result = analyse(self.tree, self.filename, settings)
         for diagnostic in result.diagnostics:

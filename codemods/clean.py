@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cachelint.cli import SettingsByFolder, UsageError
+from cachelint.config import ConfigError
 from cachelint.resultcache import ResultCache, default_directory
+from cachelint.workspace import SettingsByFolder
 from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
 
 
@@ -34,7 +35,7 @@ class CleanFiles:
         absolute = os.path.abspath(path)
         try:
             settings = self._settings(os.path.dirname(absolute))
-        except UsageError:  # a bad configuration: the engine path reports it
+        except ConfigError:  # a bad configuration: the engine path reports it
             return False
         entry = self._cache.lookup(absolute, self._settings.fingerprint(settings))
         if entry is None or entry.error is not None:
