@@ -174,7 +174,7 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
 
 def run_check(options: argparse.Namespace) -> int:
     from cachelint.output import Finding, Problem, Report, display_path
-    from cachelint.resultcache import ResultCache, default_directory
+    from cachelint.resultcache import open_default
 
     selection = _Selection(
         _selectors(options.select, "--select"),
@@ -192,8 +192,10 @@ def run_check(options: argparse.Namespace) -> int:
     for note in found.notes():  # special files: said, not an error
         print(f"{PROG}: warning: {note}", file=sys.stderr)
 
-    cache = ResultCache(options.cache_dir and os.path.abspath(options.cache_dir) or default_directory(cwd))
+    cache = open_default(cwd, options.cache_dir)
     if not options.no_cache:
+        if cache.refused is not None:
+            print(f"{PROG}: warning: {cache.refused}", file=sys.stderr)
         cache.load()
     results: dict[str, Entry] = {}
     pending: list[tuple[str, Settings]] = []

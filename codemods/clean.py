@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from cachelint.config import ConfigError
-from cachelint.resultcache import ResultCache, default_directory
+from cachelint.resultcache import open_default
 from cachelint.workspace import SettingsByFolder
 from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
 
@@ -28,7 +28,7 @@ class CleanFiles:
     def __init__(self, include_blocking: bool) -> None:
         self._codes = SITE_CODES | MANUAL_CODES | ({BLOCKING_CODE} if include_blocking else frozenset())
         # Where ``cachelint check`` run from here keeps its results.
-        self._cache = ResultCache(default_directory(os.getcwd())).load()
+        self._cache = open_default(os.getcwd()).load()
         self._settings = SettingsByFolder()
 
     def __call__(self, path: Path) -> bool:

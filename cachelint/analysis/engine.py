@@ -81,6 +81,18 @@ class EngineResult:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[EngineError] = field(default_factory=list)
+    #: Files outside the project (installed packages) the engine read for this
+    #: file; the result cache watches them.  Filled from the index's
+    #: ``installed_files(module_name)`` when the index provides it.
+    external: tuple[str, ...] = ()
+
+
+def _installed_files(index: object, module_name: str) -> tuple[str, ...]:
+    """The hook for the index's record of installed files read for a module (absent: none)."""
+    reads = getattr(index, "installed_files", None)
+    if not callable(reads):
+        return ()
+    return tuple(sorted(str(path) for path in reads(module_name)))
 
 
 def _name(check: Callable[..., object]) -> str:
@@ -174,6 +186,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             failed.setdefault(_name(file_check), EngineError(_name(file_check), _describe(error)))
     result.diagnostics = sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
     result.errors = list(failed.values())
+    result.external = _installed_files(knowledge.index, module.name)
     return result
 
 
