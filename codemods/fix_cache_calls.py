@@ -79,7 +79,35 @@ def discover(paths: Sequence[str], errors: list[str], notes: list[str], *, force
         return []
     errors.extend(f"{missing}: no such file or directory" for missing in found.missing)
     notes.extend(found.notes())
-    return sorted(Path(path) for path in found.files)
+    # Shown as check shows them: relative to the working folder when below it.
+    cwd = os.path.join(os.getcwd(), "")
+    shown = (path[len(cwd) :] if path.startswith(cwd) else path for path in found.files)
+    return _one_name_per_file(sorted(Path(path) for path in shown), paths, notes)
+
+
+def _one_name_per_file(files: list[Path], paths: Sequence[str], notes: list[str]) -> list[Path]:
+    """Each file once, however many links name it; links leading out of ``paths`` are left alone.
+
+    A symbolic link is rewritten through its target (the link stays a link),
+    so a target reached by two names would otherwise be rewritten twice.
+    """
+    inside = [os.path.realpath(path) for path in paths]
+
+    def within(real: str) -> bool:
+        return any(real == top or real.startswith(os.path.join(top, "")) for top in inside)
+
+    seen: set[str] = set()
+    out: list[Path] = []
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        if real != os.path.abspath(path) and not within(real):
+            notes.append(f"{path}: skipped: a symbolic link to {real}, outside the paths given")
+            continue
+        seen.add(real)
+        out.append(path)
+    return out
 
 
 def _pool(jobs: int, count: int) -> Executor | None:

@@ -19,7 +19,7 @@ from cachelint.analysis import Diagnostic, analyse
 from cachelint.config import ConfigError, load_settings
 from cachelint.noqa import filter_noqa
 from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
-from codemods.io import Snapshot, decode
+from codemods.io import Snapshot, decode, keep_final_newline
 from codemods.plan import Manual, Plan, Planner
 
 __all__ = ["FileResult", "Options", "needs_engine", "process"]
@@ -105,7 +105,9 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
     planned = {edit.span for edit in plan.calls} | set(plan.bindings)
     if applied != planned:
         return _refuse(result, plan, before, "the codemod could not locate this call in the LibCST tree")
-    new_text = new_module.code
+    new_text = keep_final_newline(source.text, new_module.code)
+    if _comments(new_text) != _comments(source.text):
+        return _refuse(result, plan, before, "the rewrite would drop or repeat a comment inside the call")
     problem, after = _prove(new_text, path, settings, before, plan)
     if problem is not None:
         return _refuse(result, plan, before, problem)
@@ -126,6 +128,21 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
             )
         )
     return result
+
+
+def _comments(text: str) -> Counter[str] | None:
+    """Every comment of ``text`` (None if it cannot be tokenized): a rewrite moves none in or out."""
+    import io
+    import tokenize
+
+    try:
+        return Counter(
+            token.string
+            for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline)
+            if token.type == tokenize.COMMENT
+        )
+    except (tokenize.TokenError, SyntaxError):
+        return None
 
 
 def _prove(
