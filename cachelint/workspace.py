@@ -254,6 +254,20 @@ class GitIgnores:
             return self
         return GitIgnores((*self.levels, _Level(os.path.join(folder, ""), spec)))
 
+    def admitting(self, folder: str) -> GitIgnores:
+        """These sources without the patterns that ignore ``folder`` itself (an explicitly named folder)."""
+        from pathspec import GitIgnoreSpec
+
+        levels = []
+        for level in self.levels:
+            if folder.startswith(level.prefix):
+                rel = folder[len(level.prefix) :].replace(os.sep, "/") + "/"
+                if level.spec.check_file(rel).include:
+                    kept = [p for p in level.spec.patterns if not (p.include and p.match_file(rel))]
+                    level = _Level(level.prefix, GitIgnoreSpec(kept))
+            levels.append(level)
+        return GitIgnores(tuple(levels))
+
     def ignored(self, path: str, is_dir: bool) -> bool:
         """Whether git ignores ``path`` (absolute); the deepest source with a verdict wins."""
         for level in reversed(self.levels):
@@ -456,7 +470,13 @@ class _Walker:
 
 
 def _inherited(folder: str) -> GitIgnores:
-    """Ignore sources in force in ``folder`` from its repository and parents (not its own .gitignore)."""
+    """Ignore sources in force in ``folder`` from its repository and parents (not its own .gitignore).
+
+    A folder named explicitly is walked even if git ignores it (or a folder
+    above it): the patterns that ignore it are dropped, the others still
+    apply below it.  (pathspec, like git, would otherwise ignore every file
+    under an ignored folder.)
+    """
     root = _git_root(folder)
     if root is None:
         return GitIgnores()
@@ -471,7 +491,7 @@ def _inherited(folder: str) -> GitIgnores:
         current = None if parent == current else parent
     for parent in reversed(chain):
         ignores = ignores.with_folder(parent)
-    return ignores
+    return ignores.admitting(folder)
 
 
 def discover(paths: list[str], settings_for: SettingsFor, *, force_exclude: bool = False) -> Discovery:

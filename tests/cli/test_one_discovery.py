@@ -179,3 +179,15 @@ def test_flake8_reports_nothing_in_files_check_excludes(tree: tuple[Path, dict[s
         env={**os.environ, **env},
     )
     assert _reported(done.stdout) == ["app.py"], done.stdout + done.stderr
+
+
+@needs_git
+def test_a_named_folder_git_ignores_is_walked_with_the_other_patterns(tmp_path: Path, cachelint: Runner) -> None:
+    _git("init", "-q", ".", cwd=tmp_path)
+    (tmp_path / ".gitignore").write_text("/versions/\n*.gen.py\n", encoding="utf-8")
+    for name in ("versions/lib/a.py", "versions/lib/b.gen.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(FIXABLE, encoding="utf-8")
+    assert _reported(cachelint("check", "--no-cache", ".", cwd=tmp_path).out) == []
+    named = cachelint("check", "--no-cache", "versions/lib", cwd=tmp_path)
+    assert _reported(named.out) == ["versions/lib/a.py"], named.out + named.err
