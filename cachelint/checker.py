@@ -3,10 +3,11 @@
 :func:`check_file` parses a file once, runs the engine, drops findings
 silenced by ``noqa`` comments and returns them in the compact form the result
 cache stores (every code: selection happens when printing, so a different
-``--select`` reuses the cache).  It also returns the project files the
-engine could have read for it (its imports, followed transitively through
-the project index), which the result cache uses to notice that a change in
-``cache_manager.py`` can change the findings of the file importing it.
+``--select`` reuses the cache).  It also returns the files the engine could
+have read for it (its imports, followed transitively through the project
+index; the paths where an unresolved import would appear; the installed
+files the engine reports), which the result cache uses to notice that a
+change in ``cache_manager.py`` can change the findings of the file importing it.
 
 :func:`check_files` runs :func:`check_file` over many files: in this process
 for a few files, over a process pool for many (parsing and analysis are CPU
@@ -23,17 +24,17 @@ import ast
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from cachelint import noqa
-from cachelint.analysis import Diagnostic, check_tree, knowledge_for
+from cachelint.analysis import Diagnostic, analyse, knowledge_for
 from cachelint.analysis.index import ModuleSummary, ProjectIndex
 from cachelint.config import Settings
 from cachelint.positions import char_column
-from cachelint.resultcache import Finding, ParseError
+from cachelint.resultcache import Deps, Finding, Group, ParseError
 from cachelint.syntax import parse_error_message
 
 #: Below this many files, a process pool costs more than it saves.
@@ -46,9 +47,9 @@ class FileResult:
     findings: tuple[Finding, ...]
     #: A parse error (cacheable: it depends on the file alone).
     error: ParseError | None
-    #: A read or internal error (not cached).
+    #: A read or internal error (not cached; ``findings`` may still hold what the other checks found).
     failure: str | None
-    deps: tuple[str, ...]
+    deps: Deps
 
 
 def _stored(diagnostics: Sequence[Diagnostic], source: bytes) -> tuple[Finding, ...]:
@@ -101,22 +102,61 @@ def _statement_imports(body: list[ast.stmt], package: str) -> Iterator[str]:
                     pending.extend(children)
 
 
+def _ordered(groups: Iterable[Group]) -> Deps:
+    return tuple(sorted(groups))
+
+
 class ImportGraph:
-    """The project modules one index can reach through imports, with closures memoised.
+    """The project files one index can reach through imports, with closures memoised.
 
     A file's findings may depend on every project module its imports reach,
     transitively (re-exports, base classes, annotations of annotations), so
     that whole closure is what the result cache watches.  Closures are
-    computed per strongly connected component (Tarjan) and shared, so a tree
-    of files that import each other costs one closure, not one per file, and
-    files sharing a closure share one tuple in the cache.
+    computed per strongly connected component (Tarjan) and shared; a closure
+    is a tuple of *groups*, one per component (its files and the missing paths
+    its imports watch), each group one shared object, so the cache stores and
+    stamps each component once however many files reach it.
+
+    An import that resolves to nothing is watched too (a *negative*
+    dependency): the paths where a module of that name would appear under a
+    source root (``name.py``, ``name.pyi``, ``name/__init__.py``), or the
+    missing folder that would have to be created first.  Those paths do not
+    exist, so their stamp changes the moment one appears.  (A new module that
+    would *shadow* one resolved under a later root is not watched.)
     """
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self._resolved: dict[str, tuple[str, ...]] = {}
+        self._missing: dict[str, tuple[str, ...]] = {}
         self._edges: dict[str, tuple[str, ...]] = {}
-        self._closure: dict[str, tuple[str, ...]] = {}
+        self._negatives: dict[str, tuple[str, ...]] = {}
+        self._closure: dict[str, Deps] = {}
+        self._folders: dict[str, bool] = {}
+
+    def _isdir(self, path: str) -> bool:
+        found = self._folders.get(path)
+        if found is None:
+            found = self._folders[path] = os.path.isdir(path)
+        return found
+
+    def _absent(self, parts: list[str], out: list[str]) -> bool:
+        """Add where module ``parts`` would appear under each root; True if its folder exists somewhere."""
+        any_folder = False
+        for root in self.index.roots:
+            base = os.path.join(str(root), *parts)
+            parent = os.path.dirname(base)
+            if not self._isdir(parent):
+                out.append(parent)  # created first, and its stamp changes then
+                continue
+            out.append(base + ".py")
+            out.append(base + ".pyi")
+            if self._isdir(base):
+                any_folder = True
+                out.append(os.path.join(base, "__init__.py"))
+            else:
+                out.append(base)  # a folder created here could hold the deeper modules
+        return any_folder
 
     def resolve(self, qualname: str) -> tuple[str, ...]:
         """Project modules a dotted import name may denote (every prefix that is one)."""
@@ -124,17 +164,23 @@ class ImportGraph:
         if found is None:
             parts = qualname.split(".")
             names: list[str] = []
+            missing: list[str] = []
             for cut in range(1, len(parts) + 1):
                 name = ".".join(parts[:cut])
                 if self.index.module_path(name) is not None:
                     names.append(name)
-                elif cut < len(parts) and not any(
-                    os.path.isdir(os.path.join(root, *parts[:cut])) for root in self.index.roots
-                ):
+                    continue
+                if not self._absent(parts[:cut], missing):
                     break  # no folder of that name under a root: nothing deeper can be a module
             found = tuple(names)
             self._resolved[qualname] = found
+            self._missing[qualname] = tuple(missing)
         return found
+
+    def missing(self, qualname: str) -> tuple[str, ...]:
+        """The paths whose appearance would change what ``qualname`` resolves to."""
+        self.resolve(qualname)
+        return self._missing[qualname]
 
     def file(self, name: str) -> str:
         return str(self.index.module_path(name))
@@ -144,16 +190,24 @@ class ImportGraph:
         if found is None:
             summary = self.index.module(name)
             targets: set[str] = set()
+            negatives: set[str] = set()
             if summary is not None:
                 for qualname in summary.imports.values():
                     targets.update(self.resolve(qualname))
+                    negatives.update(self._missing[qualname])
             targets.discard(name)
             found = tuple(sorted(targets))
             self._edges[name] = found
+            self._negatives[name] = tuple(sorted(negatives))
         return found
 
-    def closure(self, root: str) -> tuple[str, ...]:
-        """Files of every module reachable from module ``root``, itself included."""
+    def negatives(self, name: str) -> tuple[str, ...]:
+        """Missing paths module ``name``'s own imports are watching."""
+        self.edges(name)
+        return self._negatives[name]
+
+    def closure(self, root: str) -> Deps:
+        """Files of every module reachable from module ``root``, itself included, one group per component."""
         done = self._closure
         if root in done:
             return done[root]
@@ -193,32 +247,46 @@ class ImportGraph:
                 if member == node:
                     break
             files = {self.file(member) for member in members}
+            groups: dict[int, Group] = {}
             for member in members:
+                files.update(self.negatives(member))
                 for target in self.edges(member):
                     if target in done:
-                        files.update(done[target])
-            shared = tuple(sorted(files))
+                        groups.update((id(group), group) for group in done[target])
+            own = tuple(sorted(files))
+            groups[id(own)] = own
+            shared = _ordered(groups.values())
             for member in members:
                 done[member] = shared
         return done[root]
 
-    def dependencies(self, module: ModuleSummary, tree: ast.Module, path: str) -> tuple[str, ...]:
-        """Project files the engine may have read to check the file ``path``."""
+    def dependencies(self, module: ModuleSummary, tree: ast.Module, path: str) -> Deps:
+        """Project files the engine may have read to check the file ``path``, and missing paths it watches."""
         direct: set[str] = set()
+        negatives: set[str] = set()
         for qualname in module.imports.values():
             direct.update(self.resolve(qualname))
+            negatives.update(self._missing[qualname])
         # ``import a.b`` (the summary records ``a``) and imports inside functions.
         for qualname in _statement_imports(tree.body, module.package):
             direct.update(self.resolve(qualname))
+            negatives.update(self._missing[qualname])
         direct.discard(module.name)
         own = self.index.module_path(module.name)
-        if own is not None and str(own) == path and direct <= set(self.edges(module.name)):
+        if (
+            own is not None
+            and str(own) == path
+            and direct <= set(self.edges(module.name))
+            and negatives <= set(self.negatives(module.name))
+        ):
             return self.closure(module.name)  # shared with every module of its component
-        files: set[str] = set()
+        groups: dict[int, Group] = {}
         for name in direct:
-            files.update(self.closure(name))
-        files.discard(path)
-        return tuple(sorted(files))
+            groups.update((id(group), group) for group in self.closure(name))
+        if negatives:
+            mine = tuple(sorted(negatives))
+            groups[id(mine)] = mine
+        return _ordered(groups.values())
 
 
 _GRAPHS: dict[int, ImportGraph] = {}
@@ -256,10 +324,19 @@ def check_source(path: str, source: bytes, settings: Settings) -> FileResult:
         reason = str(error) or type(error).__name__
         return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None, ())
     try:
-        diagnostics = check_tree(tree, path, settings, source=source)
+        analysed = analyse(tree, path, settings, source=source)
+        diagnostics = analysed.diagnostics
         kept = noqa.filter_noqa(source, diagnostics, ((d.line, d.code) for d in diagnostics))
+        if analysed.errors:
+            # Some check failed: what the others found is reported, the failure too, nothing cached.
+            failure = "; ".join(
+                f"internal error in {error.check} at line {error.line}: {error.error}" for error in analysed.errors
+            )
+            return FileResult(path, _stored(kept, source), None, failure, ())
         index = knowledge_for(settings).index
         deps = _graph_for(index).dependencies(index.file_module(tree, Path(path), source), tree, path)
+        if analysed.external:  # installed packages the engine read: an upgrade rechecks the file
+            deps = _ordered([*deps, analysed.external])
     except Exception as error:  # the engine never raises on valid Python; if it does, say so
         if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
             traceback.print_exc()

@@ -1,6 +1,6 @@
 """The ``cachelint`` command: ``check``, ``fix``, ``server``, ``rules`` and ``explain``.
 
-``check`` is the engine without flake8: it finds the files (:mod:`cachelint.files`),
+``check`` is the engine without flake8: it finds the files (:mod:`cachelint.workspace`),
 reuses results of unchanged files (:mod:`cachelint.resultcache`), checks the
 rest (:mod:`cachelint.checker`, imported only when a file needs checking) and
 prints them (:mod:`cachelint.output`).  With ``--fix``/``--diff`` it hands the
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from cachelint import __version__
+from cachelint.workspace import SettingsByFolder, discover
 
 if TYPE_CHECKING:
     from cachelint.checker import FileResult
@@ -221,102 +222,10 @@ class _Selection:
         return found
 
 
-class SettingsByFolder:
-    """Settings for each folder (nearest ``pyproject.toml``, or ``--config``), memoised; a config error stops the run.
-
-    Equivalent to ``config.load_settings(folder)`` (a test holds them equal),
-    but the search for the nearest ``pyproject.toml`` is memoised per folder
-    here: a walk asks for every folder of the tree, and a tree without any
-    ``pyproject.toml`` would otherwise repeat the whole search up to ``/`` for
-    each of them.
-    """
-
-    def __init__(self, config: str | None = None) -> None:
-        #: ``--config``: this file's settings for every folder.
-        self._config = config
-        self._by_folder: dict[str, Settings] = {}
-        self._by_config: dict[str, Settings] = {}
-        self._nearest: dict[str, str | None] = {}
-        self._fingerprints: dict[int, str] = {}
-        self._default_fingerprint: str | None = None
-        self._real: dict[str, str] = {}
-
-    def _realpath(self, folder: str) -> str:
-        """``os.path.realpath``, reusing the parent's answer (a walk never follows links)."""
-        found = self._real.get(folder)
-        if found is None:
-            parent = os.path.dirname(folder)
-            known = self._real.get(parent)
-            if known is not None and parent != folder and not os.path.islink(folder):
-                found = os.path.join(known, os.path.basename(folder))
-            else:
-                found = os.path.realpath(folder)
-            self._real[folder] = found
-        return found
-
-    def _nearest_config(self, folder: str) -> str | None:
-        if folder in self._nearest:
-            return self._nearest[folder]
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate):
-            found: str | None = candidate
-        else:
-            parent = os.path.dirname(folder)
-            found = None if parent == folder else self._nearest_config(parent)
-        self._nearest[folder] = found
-        return found
-
-    def __call__(self, folder: str) -> Settings:
-        found = self._by_folder.get(folder)
-        if found is not None:
-            return found
-        from pathlib import Path
-
-        from cachelint.config import ConfigError, default_settings, import_root, load_settings
-
-        config = self._config or self._nearest_config(folder)
-        if config is None:
-            # What load_settings returns without a pyproject.toml, minus its search.
-            found = default_settings(import_root(Path(self._realpath(folder))))
-        else:
-            found = self._by_config.get(config)
-            if found is None:
-                try:
-                    if self._config is not None:
-                        from cachelint.config import settings_from_pyproject
-
-                        found = settings_from_pyproject(Path(self._config))
-                    else:
-                        found = load_settings(Path(config).parent)
-                except ConfigError as error:
-                    raise UsageError(str(error)) from None
-                self._by_config[config] = found
-        self._by_folder[folder] = found
-        return found
-
-    def fingerprint(self, settings: Settings) -> str:
-        """The settings that affect findings (selection and exclusion do not: they apply later)."""
-        found = self._fingerprints.get(id(settings))
-        if found is not None:
-            return found
-        from cachelint.config import Settings
-
-        if settings.config_path is None and settings == Settings(root=settings.root):
-            # Defaults differ only by their root: fingerprint them once.
-            if self._default_fingerprint is None:
-                self._default_fingerprint = Settings().fingerprint()
-            found = f"{self._default_fingerprint}@{settings.root}"
-        else:
-            found = settings.replace(select=(), extend_select=(), ignore=(), exclude=()).fingerprint()
-        self._fingerprints[id(settings)] = found
-        return found
-
-
-def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry | None:
+def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry:
+    """The result as an entry; cached only when every check ran (a failure must show again next run)."""
     from cachelint.resultcache import Entry
 
-    if result.failure is not None:
-        return None
     deps = cache.canonical(result.deps)
     entry = Entry(
         mtime_ns=stat[0],
@@ -327,7 +236,8 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
         deps=deps,
         stamp=cache.stamp(deps),
     )
-    cache.store(path, entry)
+    if result.failure is None:
+        cache.store(path, entry)
     return entry
 
 
@@ -358,9 +268,8 @@ def _settings_lookup(options: argparse.Namespace) -> SettingsByFolder:
 
 def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder) -> Checked:
     """Check the files ``options`` name and build the report (nothing printed)."""
-    from cachelint.files import discover
     from cachelint.output import Problem, Report, display_path
-    from cachelint.resultcache import ResultCache, default_directory
+    from cachelint.resultcache import open_default
 
     selection = _selection(options)
     if options.jobs is not None and options.jobs < 1:
@@ -369,9 +278,13 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
     report = Report()
     for missing in found.missing:
         report.problems.append(Problem(missing, "no such file or directory"))
+    for note in found.notes():  # special files: said, not an error
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
 
-    cache = ResultCache(options.cache_dir and os.path.abspath(options.cache_dir) or default_directory(cwd))
+    cache = open_default(cwd, options.cache_dir)
     if not options.no_cache:
+        if cache.refused is not None:
+            print(f"{PROG}: warning: {cache.refused}", file=sys.stderr)
         cache.load()
     results: dict[str, Entry] = {}
     pending: list[tuple[str, Settings]] = []
@@ -392,11 +305,9 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
         for result in check_files(pending, options.jobs):
             stat = cache.stat(result.path) or (-1, -1)
             fingerprint = settings_for.fingerprint(file_settings[result.path])
-            entry = _store(cache, result.path, stat, fingerprint, result)
-            if entry is None:
-                failures[result.path] = result.failure or "not checked"
-            else:
-                results[result.path] = entry
+            results[result.path] = _store(cache, result.path, stat, fingerprint, result)
+            if result.failure is not None:
+                failures[result.path] = result.failure
     if not options.no_cache:
         cache.save()
 
@@ -406,9 +317,9 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
         files[shown] = (path, file_settings[path])
         if path in failures:
             report.problems.append(Problem(shown, failures[path]))
-            continue
+        else:
+            report.files_checked += 1
         entry = results[path]
-        report.files_checked += 1
         if entry.error is not None:
             line, col, message = entry.error
             report.problems.append(Problem(shown, message, line, col))
@@ -503,7 +414,6 @@ def run_check(options: argparse.Namespace) -> int:
 
 
 def _show_files(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder, stdin: bool) -> int:
-    from cachelint.files import discover
     from cachelint.output import display_path
 
     if stdin:
@@ -646,6 +556,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as error:  # one line, not a traceback, unless debugging
+        from cachelint.config import ConfigError
+
+        if isinstance(error, ConfigError):  # a broken pyproject.toml met while finding the files
+            return _error(str(error))
         if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
             raise
         return _error(f"internal error: {type(error).__name__}: {error}")

@@ -79,8 +79,11 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     #: CLI: codes never reported.
     ignore: tuple[str, ...] = ()
-    #: CLI and codemod: glob patterns of paths to skip (in addition to ``.gitignore``).
+    #: CLI and codemod: glob patterns of paths to skip (in addition to ``.gitignore``
+    #: and the default folders such as ``.venv`` and ``build``, which always apply).
     exclude: tuple[str, ...] = ()
+    #: More patterns to skip, added to ``exclude`` (ruff's name for it).
+    extend_exclude: tuple[str, ...] = ()
     #: Folder holding the ``pyproject.toml`` the settings came from (or the start folder).
     root: Path = Path(".")
     #: The file the settings came from, if any.
@@ -124,11 +127,18 @@ class Settings:
         return self._fingerprint
 
 
+def _shown(value: object) -> str:
+    """``repr`` bounded in length and depth: a hostile value still gives one short line."""
+    import reprlib
+
+    return reprlib.repr(value)
+
+
 def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings, got {value!r}")
+        raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings, got {_shown(value)}")
     return tuple(item.strip() for item in value)
 
 
@@ -145,13 +155,13 @@ def _code_list(value: object, key: str, where: str) -> tuple[str, ...]:
 
 def _bool(value: object, key: str, where: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}: '{key}' must be true or false, got {value!r}")
+        raise ConfigError(f"{where}: '{key}' must be true or false, got {_shown(value)}")
     return value
 
 
 def _signatures(value: object, key: str, where: str) -> Mapping[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {value!r}')
+        raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {_shown(value)}')
     from cachelint.analysis.signature import parse_signature_text
 
     out: dict[str, str] = {}
@@ -183,6 +193,7 @@ _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "extend-select": _code_list,
     "ignore": _code_list,
     "exclude": _str_list,
+    "extend-exclude": _str_list,
 }
 KNOWN_KEYS = frozenset(_PARSERS) | {"source-roots"}
 
@@ -238,8 +249,12 @@ def settings_from_pyproject(pyproject: Path, *, warn: Callable[[str], None] = _w
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{pyproject}: not UTF-8 (TOML must be): byte {error.start}: {error.reason}") from None
+    except RecursionError:
+        raise ConfigError(f"{pyproject}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
+        raise ConfigError(f"{pyproject}: cannot read: {error.strerror or error}") from None
     tool = document.get("tool", {})
     table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     where = f"{pyproject} [tool.{SECTION}]"

@@ -206,7 +206,8 @@ def fix_stdin(filename: str | None, settings: Settings, *, unsafe: bool, diff: b
 
 def fix_command_stdin(argv: list[str]) -> int:
     """``cachelint fix --stdin-filename PATH [-]``: print the fixed text (the codemod on one text)."""
-    from cachelint.cli import SettingsByFolder, _Parser
+    from cachelint.cli import _Parser
+    from cachelint.workspace import SettingsByFolder
 
     parser = _Parser(prog="cachelint fix", description="Fix standard input as if it were the file PATH.")
     parser.add_argument("paths", nargs="*", metavar="-", help="'-': standard input (the default)")

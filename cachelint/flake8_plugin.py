@@ -18,8 +18,10 @@ from typing import Any, ClassVar
 from cachelint import __version__, rules
 from cachelint.config import ConfigError, Settings, load_settings
 from cachelint.positions import char_column
+from cachelint.workspace import Exclusions
 
-# Not a rule: the code of the one result line that reports a broken nested configuration.
+# Not a rule: the code of the result lines that report a broken nested configuration
+# or a check that failed on a file (the engine's INTERNAL_ERROR_CODE).
 CONFIG_ERROR_CODE = "CLT000"
 
 # flake8 option name -> (Settings field, is a path list)
@@ -42,6 +44,7 @@ class CacheLintChecker:
     overrides: ClassVar[dict[str, Any]] = {}
     _settings: ClassVar[dict[Path, Settings]] = {}
     _reported: ClassVar[set[str]] = set()
+    _exclusions: ClassVar[Exclusions | None] = None
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str] | None = None) -> None:
         self.tree = tree
@@ -72,6 +75,7 @@ class CacheLintChecker:
                 overrides[field] = tuple(Path(item).resolve() for item in items) if is_path else items
         cls.overrides = overrides
         cls._settings = {}
+        cls._exclusions = None
         try:
             # Validate every configuration the named paths use, up front and once:
             # an exception inside flake8's worker processes would be far less clear.
@@ -93,8 +97,16 @@ class CacheLintChecker:
             self._settings[folder] = found
         return found
 
+    def _excluded(self) -> bool:
+        if self.filename in ("-", "stdin") or not Path(self.filename).is_file():
+            return False  # standard input or an unsaved buffer: nothing to match
+        cls = type(self)
+        if cls._exclusions is None:
+            cls._exclusions = Exclusions(lambda folder: load_settings(folder))
+        return cls._exclusions.excluded(self.filename)
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from cachelint.analysis import check_tree
+        from cachelint.analysis import analyse
 
         if not isinstance(self.tree, ast.Module):
             return
@@ -108,7 +120,13 @@ class CacheLintChecker:
                 self._reported.add(str(error))
                 yield 1, 0, f"{CONFIG_ERROR_CODE} cachelint configuration error: {error}", type(self)
             return
+        if self._excluded():
+            return
         lines = self.lines
-        for diagnostic in check_tree(self.tree, self.filename, settings):
+        result = analyse(self.tree, self.filename, settings)
+        for diagnostic in result.diagnostics:
             line = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else ""
             yield diagnostic.line, char_column(line, diagnostic.col), diagnostic.text(), type(self)
+        # A failed check may have hidden findings: a CLT000 line says which check, never silence.
+        for failed in result.errors:
+            yield failed.line, failed.col, failed.text(), type(self)

@@ -45,16 +45,26 @@ def decode(source: bytes) -> str:
         return source.decode("latin-1")
 
 
+def physical_lines(text: str) -> list[str]:
+    """The file's lines as flake8 and ``tokenize`` count them (and as ``ast`` numbers them).
+
+    Only ``\\n``, ``\\r\\n`` and a lone ``\\r`` end a line (universal newlines,
+    what flake8's ``readlines`` sees); ``str.splitlines`` would also break at a
+    form feed, U+2028 and a dozen other characters and shift every later line.
+    """
+    return io.StringIO(text, newline=None).readlines()
+
+
 def noqa_lines(text: str) -> dict[int, str]:
     """Map each line number to the text searched for its ``noqa`` comment.
 
     Lines between two ``NL``/``NEWLINE`` tokens (the lines of a multi-line
     string) share their joined text, as in flake8's ``FileProcessor``.
     """
-    lines = text.splitlines(keepends=True)
+    lines = physical_lines(text)
     mapping: dict[int, str] = {}
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        tokens = list(tokenize.generate_tokens(iter([*lines, ""]).__next__))
     except (tokenize.TokenError, SyntaxError):
         return {number: line for number, line in enumerate(lines, start=1)}
     sentinel = len(lines) + 2
@@ -88,18 +98,20 @@ def is_silenced(code: str, line_text: str | None) -> bool:
 
 def file_is_skipped(text: str) -> bool:
     """A line holding only ``# flake8: noqa`` makes flake8 skip the file."""
-    return any(NOQA_FILE.match(line) for line in text.splitlines())
+    return any(NOQA_FILE.match(line) for line in physical_lines(text))
 
 
-def filter_noqa(source: bytes, findings: Sequence[T], key: Iterable[tuple[int, str]]) -> list[T]:
+def filter_noqa(source: bytes | str, findings: Sequence[T], key: Iterable[tuple[int, str]]) -> list[T]:
     """The findings not silenced by ``noqa`` comments.
 
+    ``source`` is the file's bytes (decoded as flake8 does) or its text;
     ``key`` yields ``(line, code)`` for each finding, in the same order.
     """
     keys = list(key)
-    if not findings or b"noqa" not in source.lower():
+    marker = "noqa" if isinstance(source, str) else b"noqa"
+    if not findings or marker not in source.lower():  # type: ignore[operator]
         return list(findings)
-    text = decode(source)
+    text = source if isinstance(source, str) else decode(source)
     if file_is_skipped(text):
         return []
     mapping = noqa_lines(text)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cachelint.cli import SettingsByFolder, UsageError
-from cachelint.resultcache import ResultCache, default_directory
+from cachelint.config import ConfigError
+from cachelint.resultcache import open_default
+from cachelint.workspace import SettingsByFolder
 from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
 
 
@@ -27,14 +28,14 @@ class CleanFiles:
     def __init__(self, include_blocking: bool) -> None:
         self._codes = SITE_CODES | MANUAL_CODES | ({BLOCKING_CODE} if include_blocking else frozenset())
         # Where ``cachelint check`` run from here keeps its results.
-        self._cache = ResultCache(default_directory(os.getcwd())).load()
+        self._cache = open_default(os.getcwd()).load()
         self._settings = SettingsByFolder()
 
     def __call__(self, path: Path) -> bool:
         absolute = os.path.abspath(path)
         try:
             settings = self._settings(os.path.dirname(absolute))
-        except UsageError:  # a bad configuration: the engine path reports it
+        except ConfigError:  # a bad configuration: the engine path reports it
             return False
         entry = self._cache.lookup(absolute, self._settings.fingerprint(settings))
         if entry is None or entry.error is not None:

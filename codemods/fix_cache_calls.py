@@ -10,7 +10,6 @@ every other file is still fixed.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -26,7 +25,6 @@ from codemods.report import Progress, Summary
 if TYPE_CHECKING:
     from codemods.process import FileResult
 
-_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
 _UNSAFE = " unsafe fix available: "
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
 _POOL_MIN_FILES = 8
@@ -63,6 +61,11 @@ def build_parser(prog: str = "python -m codemods.fix_cache_calls") -> argparse.A
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclusions to files named on the command line too (for pre-commit)",
+    )
+    parser.add_argument(
         "--include-blocking",
         action="store_true",
         help="also rewrite un-awaited sync cache calls inside async def (CLT104), adding the await",
@@ -70,47 +73,51 @@ def build_parser(prog: str = "python -m codemods.fix_cache_calls") -> argparse.A
     return parser
 
 
-def _excluded(path: Path, patterns: Sequence[str], root: Path) -> bool:
-    if not patterns:
-        return False
+def discover(paths: Sequence[str], errors: list[str], notes: list[str], *, force_exclude: bool = False) -> list[Path]:
+    """Python files under ``paths`` as ``cachelint check`` finds them (:mod:`cachelint.workspace`).
+
+    A missing path or a broken configuration is an error line; a special file a note.
+    """
+    from cachelint.config import ConfigError
+    from cachelint.workspace import SettingsByFolder
+    from cachelint.workspace import discover as find
+
     try:
-        relative = path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+        found = find(list(paths), SettingsByFolder(), force_exclude=force_exclude)
+    except ConfigError as error:
+        errors.append(str(error))
+        return []
+    errors.extend(f"{missing}: no such file or directory" for missing in found.missing)
+    notes.extend(found.notes())
+    # Shown as check shows them: relative to the working folder when below it.
+    cwd = os.path.join(os.getcwd(), "")
+    shown = (path[len(cwd) :] if path.startswith(cwd) else path for path in found.files)
+    return _one_name_per_file(sorted(Path(path) for path in shown), paths, notes)
 
 
-def discover(paths: Sequence[str], errors: list[str]) -> list[Path]:
-    """Python files under ``paths`` (sorted, unique); a missing path is an error line."""
-    from cachelint.config import ConfigError, load_settings
+def _one_name_per_file(files: list[Path], paths: Sequence[str], notes: list[str]) -> list[Path]:
+    """Each file once, however many links name it; links leading out of ``paths`` are left alone.
 
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            errors.append(f"{raw}: no such file or directory")
+    A symbolic link is rewritten through its target (the link stays a link),
+    so a target reached by two names would otherwise be rewritten twice.
+    """
+    inside = [os.path.realpath(path) for path in paths]
+
+    def within(real: str) -> bool:
+        return any(real == top or real.startswith(os.path.join(top, "")) for top in inside)
+
+    seen: set[str] = set()
+    out: list[Path] = []
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:
             continue
-        if path.is_file():
-            found[path] = None
+        if real != os.path.abspath(path) and not within(real):
+            notes.append(f"{path}: skipped: a symbolic link to {real}, outside the paths given")
             continue
-        try:
-            settings = load_settings(path)
-            patterns, root = settings.exclude, settings.root
-        except ConfigError as error:
-            errors.append(str(error))
-            continue
-        for file in _walk(path):
-            if not _excluded(file, patterns, root):
-                found[file] = None
-    return sorted(found)
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield Path(current, name)
+        seen.add(real)
+        out.append(path)
+    return out
 
 
 def _pool(jobs: int, count: int) -> Executor | None:
@@ -160,7 +167,14 @@ def _write(result: FileResult) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     summary = Summary()
-    files = discover(args.paths, summary.errors)
+    notes: list[str] = []
+    files = discover(args.paths, summary.errors, notes, force_exclude=args.force_exclude)
+    for note in notes:  # special files: said, not an error
+        print(f"warning: {note}", file=sys.stderr)
+    if summary.errors and not files:
+        for line in summary.errors:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
     summary.scanned = len(files)
     writing = not (args.diff or args.check)
     candidates: list[tuple[Path, bytes, os.stat_result]] = []

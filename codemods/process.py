@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cachelint.analysis import Diagnostic, check_tree
+from cachelint.analysis import Diagnostic, analyse
 from cachelint.config import ConfigError, Settings, load_settings
 from cachelint.noqa import filter_noqa
 from cachelint.syntax import parse_error_message
 from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
-from codemods.io import Snapshot, decode
+from codemods.io import Snapshot, decode, keep_final_newline
 from codemods.plan import Manual, Plan, Planner
 
 __all__ = ["FileResult", "Options", "needs_engine", "process"]
@@ -85,7 +85,14 @@ def _process(path: Path, raw: bytes, stat: object, options: Options, result: Fil
         result.errors.append(f"{shown}{where}: {message}")
         return result
     # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
-    found = check_tree(tree, path, settings, source=source.text)
+    analysed = analyse(tree, path, settings, source=source.text)
+    if analysed.errors:
+        # A failed check may have hidden a site or a finding the proof relies on: leave the file alone.
+        for failed in analysed.errors:
+            where = f"{shown}:{failed.line}"
+            result.errors.append(f"{where}: internal error in {failed.check}: {failed.error}; left unchanged")
+        return result
+    found = analysed.diagnostics
     before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
     plan = Planner(
         tree,
@@ -151,11 +158,28 @@ def rewrite_text(
     planned = {edit.span for edit in plan.calls} | set(plan.bindings) | {edit.span for edit in plan.edits}
     if applied != planned:
         return None, [], "the codemod could not locate this call in the LibCST tree"
-    new_text = new_module.code
+    new_text = keep_final_newline(text, new_module.code)
+    if _comments(new_text) != _comments(text):
+        return None, [], "the rewrite would drop or repeat a comment inside the call"
     problem, after = _prove(new_text, path, settings, before, plan)
     if problem is not None:
         return None, [], problem
     return new_text, after, None
+
+
+def _comments(text: str) -> Counter[str] | None:
+    """Every comment of ``text`` (None if it cannot be tokenized): a rewrite moves none in or out."""
+    import io
+    import tokenize
+
+    try:
+        return Counter(
+            token.string
+            for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline)
+            if token.type == tokenize.COMMENT
+        )
+    except (tokenize.TokenError, SyntaxError):
+        return None
 
 
 def _prove(
@@ -169,7 +193,12 @@ def _prove(
             tree = ast.parse(new_text, filename=str(path))
     except (SyntaxError, ValueError) as error:
         return f"the rewritten file does not compile ({error}); left unchanged", []
-    after = check_tree(tree, path, settings, source=new_text)  # type: ignore[arg-type]
+    analysed = analyse(tree, path, settings, source=new_text)  # type: ignore[arg-type]
+    if analysed.errors:
+        first = analysed.errors[0]
+        return f"the re-check after rewriting failed in {first.check} ({first.error}); left unchanged", []
+    # Silenced sites were left alone, so they are silenced in the proof too (the comment moved with its line).
+    after = filter_noqa(new_text, analysed.diagnostics, ((d.line, d.code) for d in analysed.diagnostics))
     # Exactly the findings no edit fixed remain, and nothing new appears; a CLT103 may
     # also go as a side effect (its value now comes from the typed API, which validates).
     expected = Counter(d.text() for d in before if d.code in _PROVEN) - plan.removed

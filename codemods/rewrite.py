@@ -95,6 +95,8 @@ class FixCacheCalls(cst.CSTTransformer):
             AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "CacheKey")
             pair = cst.Call(func=cst.Name("CacheKey"), args=[_arg(args[0]), _arg(args[1])])
             key = args[1].with_changes(value=pair)
+            # The comments between the two parts go above the CacheKey that joins them.
+            node = node.with_changes(whitespace_before_args=_carry_comments(args[0], node.whitespace_before_args))
         elif edit.key.kind == "wrap":
             AddImportsVisitor.add_needed_import(self.context, RUNTIME_MODULE, "CacheKey")
             assert edit.key.operation is not None
@@ -123,6 +125,21 @@ class FixCacheCalls(cst.CSTTransformer):
         return call
 
 
+class _CommentCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.Comment] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node)
+
+
+def _comments_within(node: cst.For) -> list[cst.Comment]:
+    """The comments inside ``node``'s header and body (not its leading lines, which are kept as they are)."""
+    collector = _CommentCollector()
+    node.with_changes(leading_lines=()).visit(collector)
+    return collector.found
+
+
 def _apply_edit(edit: NodeEdit, node: cst.BaseExpression | cst.For) -> cst.CSTNode | None:
     """The replacement for one finding-level edit; None when the node is not the planned shape."""
     if edit.node in ("call", "subscript") and edit.fix.kind != "autospec":
@@ -143,7 +160,9 @@ def _apply_edit(edit: NodeEdit, node: cst.BaseExpression | cst.For) -> cst.CSTNo
     if edit.node == "for":
         if not isinstance(node, cst.For):
             return None
-        return cst.parse_statement(edit.text + "\n").with_changes(leading_lines=node.leading_lines)
+        # The loop goes, its comments stay: each on its own line above the replacement.
+        kept = [cst.EmptyLine(comment=comment) for comment in _comments_within(node)]
+        return cst.parse_statement(edit.text + "\n").with_changes(leading_lines=[*node.leading_lines, *kept])
     if edit.node == "listcomp":
         if not isinstance(node, cst.ListComp):
             return None
@@ -154,21 +173,60 @@ def _apply_edit(edit: NodeEdit, node: cst.BaseExpression | cst.For) -> cst.CSTNo
     return None
 
 
+def _own_lines(whitespace: cst.BaseParenthesizableWhitespace) -> list[cst.EmptyLine]:
+    """The comments in ``whitespace`` as own-line comments (a trailing one becomes its own line)."""
+    if not isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return []
+    lines = []
+    if whitespace.first_line.comment is not None:
+        lines.append(cst.EmptyLine(whitespace=whitespace.last_line, comment=whitespace.first_line.comment))
+    lines.extend(line for line in whitespace.empty_lines if line.comment is not None)
+    return lines
+
+
+def _carry_comments(
+    dropped: cst.Arg, opening: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """``opening`` plus the comments after ``dropped``'s comma, which is not kept (the proof refuses otherwise)."""
+    lines = _own_lines(dropped.comma.whitespace_after) if isinstance(dropped.comma, cst.Comma) else []
+    if not lines or not isinstance(opening, cst.ParenthesizedWhitespace):
+        return opening
+    return opening.with_changes(empty_lines=[*opening.empty_lines, *lines])
+
+
+def _without_comments(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The same layout with no comments: a comment must not be copied next to a new argument."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return whitespace
+
+
 def _append(
     args: list[cst.Arg], value: cst.BaseExpression, opening: cst.BaseParenthesizableWhitespace
 ) -> list[cst.Arg]:
-    """``args`` plus one more, laid out like the call: a trailing comma stays trailing."""
+    """``args`` plus one more, laid out like the call: a trailing comma stays trailing.
+
+    Each comment stays where it was, after the argument it followed; the
+    whitespace reused for the new argument's line is copied without comments.
+    """
     last = args[-1]
     if isinstance(last.comma, cst.Comma):
         between = (
             args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else opening
         )
+        between = _without_comments(between)
         if isinstance(between, cst.SimpleWhitespace) and not between.value:
             between = cst.SimpleWhitespace(" ")
+        tail = last.comma.whitespace_after
+        if isinstance(tail, cst.ParenthesizedWhitespace):
+            if isinstance(between, cst.ParenthesizedWhitespace):
+                between = between.with_changes(first_line=tail.first_line, empty_lines=tail.empty_lines)
+            elif tail.first_line.comment is not None or tail.empty_lines:
+                between = tail  # the comments stay after the last argument; the new one starts a line
         return [
             *args[:-1],
-            last.with_changes(comma=cst.Comma(whitespace_after=between)),
-            cst.Arg(value, comma=last.comma),
+            last.with_changes(comma=last.comma.with_changes(whitespace_after=between)),
+            cst.Arg(value, comma=last.comma.with_changes(whitespace_after=_without_comments(tail))),
         ]
     return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(value)]
 

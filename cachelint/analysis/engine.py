@@ -3,9 +3,14 @@
 Shared by the flake8 plugin, the CLI and the codemod.  ``check_tree`` works on
 the tree the caller already parsed (flake8 parses once; so do we).
 
-It never raises on valid Python: a check that fails on a construct it does
-not understand yields nothing for that node.  Set ``CACHELINT_DEBUG=1`` to
-make such failures raise instead (the test suite does, so they are found).
+It never raises on valid Python, and it never drops a failure silently: a
+check that raises, or a file too deeply nested to model (``RecursionError``),
+becomes an :class:`EngineError` returned beside the diagnostics by
+:func:`analyse`, naming the check and the line.  The front ends turn those
+into their own error line (exit 2 from the CLI, a ``CLT000`` result in
+flake8, a file left unchanged by the codemod); the engine prints nothing.
+Set ``CACHELINT_DEBUG=1`` to make such failures raise instead (the test suite
+does, so they are found).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import ast
 import gc
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachelint.analysis.checks import registry
@@ -48,10 +55,71 @@ def _debug() -> bool:
     return os.environ.get("CACHELINT_DEBUG", "") not in ("", "0")
 
 
+#: The code front ends print an :class:`EngineError` under: not a rule, never selectable away by the catalog.
+INTERNAL_ERROR_CODE = "CLT000"
+
+
+@dataclass(frozen=True)
+class EngineError:
+    """A check (or the file model) that failed on one file: reported, never swallowed."""
+
+    #: Dotted name of the failing check, or ``"file model"``.
+    check: str
+    #: ``ExceptionType: message``.
+    error: str
+    line: int = 1
+    col: int = 0
+
+    def text(self) -> str:
+        """``CLT000 ...``: the one line flake8 shows; the CLI prefixes the file name."""
+        return f"{INTERNAL_ERROR_CODE} cachelint internal error in {self.check} at line {self.line}: {self.error}"
+
+
+@dataclass
+class EngineResult:
+    """What :func:`analyse` returns: the diagnostics and the failures that may have hidden some."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[EngineError] = field(default_factory=list)
+    #: Files outside the project (installed packages) the engine read for this
+    #: file; the result cache watches them.  Filled from the index's
+    #: ``installed_files(module_name)`` when the index provides it.
+    external: tuple[str, ...] = ()
+
+
+def _installed_files(index: object, module_name: str) -> tuple[str, ...]:
+    """The hook for the index's record of installed files read for a module (absent: none)."""
+    reads = getattr(index, "installed_files", None)
+    if not callable(reads):
+        return ()
+    return tuple(sorted(str(path) for path in reads(module_name)))
+
+
+def _name(check: Callable[..., object]) -> str:
+    return f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "RecursionError: too deeply nested to analyse"
+    return f"{type(error).__name__}: {error}"
+
+
 def check_tree(
     tree: ast.Module, path: str | Path, settings: Settings, *, source: str | bytes | None = None
 ) -> list[Diagnostic]:
-    """All diagnostics of every rule for one file, sorted by position.
+    """The diagnostics of :func:`analyse` alone, for callers that only read findings.
+
+    Front ends that report to a user must call :func:`analyse` instead, so a
+    failing check is said rather than read as "nothing found".
+    """
+    return analyse(tree, path, settings, source=source).diagnostics
+
+
+def analyse(
+    tree: ast.Module, path: str | Path, settings: Settings, *, source: str | bytes | None = None
+) -> EngineResult:
+    """All diagnostics of every rule for one file, sorted by position, and every check failure.
 
     Selection (which codes to show) is the front end's business: flake8 and
     the CLI filter; the codemod wants everything.  ``source``, the text the
@@ -76,15 +144,21 @@ def check_tree(
             gc.enable()
 
 
-def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: str | bytes | None) -> list[Diagnostic]:
+def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: str | bytes | None) -> EngineResult:
+    result = EngineResult()
     knowledge = knowledge_for(settings)
     try:
         module = knowledge.index.file_module(tree, Path(path), source)
         model = FileModel(tree, module, knowledge).build()
-    except RecursionError:
-        return []
+    except Exception as error:  # RecursionError included: no model, so no check can run
+        if _debug():
+            raise
+        result.errors.append(EngineError("file model", _describe(error)))
+        return result
     ctx = Context(model, knowledge, settings)
     found: dict[tuple[int, int, str], Diagnostic] = {}
+    # One error per check and file: a check failing on every node says so once.
+    failed: dict[str, EngineError] = {}
     for visit in model.candidates:
         checks = _NODE_CHECKS.get(type(visit.node))
         if not checks:
@@ -93,17 +167,27 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             try:
                 for diagnostic in check(ctx, visit):
                     found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
-            except Exception:
+            except Exception as error:
                 if _debug():
                     raise
+                name = _name(check)
+                node = visit.node
+                failed.setdefault(
+                    name,
+                    EngineError(name, _describe(error), getattr(node, "lineno", 1), getattr(node, "col_offset", 0)),
+                )
     for file_check in _FILE_CHECKS:
         try:
             for diagnostic in file_check(ctx):
                 found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
-        except Exception:
+        except Exception as error:
             if _debug():
                 raise
-    return sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
+            failed.setdefault(_name(file_check), EngineError(_name(file_check), _describe(error)))
+    result.diagnostics = sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
+    result.errors = list(failed.values())
+    result.external = _installed_files(knowledge.index, module.name)
+    return result
 
 
 def check_source(source: str | bytes, path: str | Path, settings: Settings) -> list[Diagnostic]:

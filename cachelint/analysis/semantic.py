@@ -471,10 +471,9 @@ class FileModel:
         key = id(node)
         if key in self._types:
             return self._types[key]
-        try:
-            result = self._type_of(node, scope)
-        except RecursionError:
-            result = None
+        # A RecursionError is not caught here: "unknown" would silently drop a finding,
+        # so it reaches the engine, which reports the check that hit it (CLT000).
+        result = self._type_of(node, scope)
         self._types[key] = result
         return result
 

@@ -21,7 +21,7 @@ def _touch_keep_stat(path: Path, text: str) -> None:
 def test_warm_run_reuses_results(project: Path, cachelint: Runner, cache_dir: Path) -> None:
     cold = cachelint("check", ".", cwd=project)
     assert cold.code == 1
-    assert (cache_dir / "results.marshal").is_file()
+    assert (cache_dir / "results.json").is_file()
     # Hide a change from the cache: the warm run must still report the old result,
     # which proves it did not re-check; --no-cache sees the change.
     app = project / "app.py"
@@ -68,7 +68,7 @@ def test_selection_change_reuses_the_cache(project: Path, cachelint: Runner) -> 
 
 def test_corrupt_cache_is_ignored(project: Path, cachelint: Runner, cache_dir: Path) -> None:
     cache_dir.mkdir(exist_ok=True)
-    (cache_dir / "results.marshal").write_bytes(b"\x00garbage")
+    (cache_dir / "results.json").write_bytes(b"\x00garbage")
     result = cachelint("check", ".", cwd=project)
     assert result.code == 1 and result.err == ""
 
@@ -77,12 +77,12 @@ def test_default_cache_location_is_the_project_root(project: Path, cachelint: Ru
     env = {"CACHELINT_CACHE_DIR": ""}
     (project / "services" / "deeper").mkdir()
     assert cachelint("check", "../..", cwd=project / "services" / "deeper", env=env).code == 1
-    assert (project / ".cachelint_cache" / "results.marshal").is_file()
+    assert (project / ".cachelint_cache" / "results.json").is_file()
     # It ignores itself in git.
     assert (project / ".cachelint_cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     explicit = project / "elsewhere"
     assert cachelint("check", "--cache-dir", str(explicit), ".", cwd=project, env=env).code == 1
-    assert (explicit / "results.marshal").is_file()
+    assert (explicit / "results.json").is_file()
 
 
 def test_parallel_and_sequential_runs_agree(

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from cachelint.cli import SettingsByFolder
 from cachelint.config import load_settings
-from cachelint.files import discover
+from cachelint.workspace import SettingsByFolder, discover
 
 Runner = Callable[..., Any]
 

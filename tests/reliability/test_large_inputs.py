@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cachelint.analysis import check_tree
+from cachelint.analysis import analyse, check_tree
 from cachelint.config import load_settings
 
 TIME_BOUND = 30.0
@@ -68,15 +68,20 @@ SHAPES: dict[str, Callable[[int], str]] = {
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_engine_survives_the_deepest_input_the_parser_accepts(shape: str, tmp_path: Path) -> None:
+def test_engine_survives_the_deepest_input_the_parser_accepts(
+    shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Too deep to analyse is said (an EngineError), not raised and not silent.
+    monkeypatch.delenv("CACHELINT_DEBUG", raising=False)
     depth = _deepest(SHAPES[shape])
     source = SHAPES[shape](depth)
     path = tmp_path / "deep.py"
     path.write_text(source, encoding="utf-8")
     tree = ast.parse(source)
     start = time.perf_counter()
-    check_tree(tree, path, load_settings(tmp_path))
+    result = analyse(tree, path, load_settings(tmp_path))
     assert time.perf_counter() - start < TIME_BOUND
+    assert all("RecursionError: too deeply nested" in error.error for error in result.errors), result.errors
 
 
 def _flake8(select: str, path: Path) -> subprocess.CompletedProcess[str]:
