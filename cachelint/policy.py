@@ -489,9 +489,7 @@ VALIDATOR_CALLS = frozenset({"msgspec.convert"})
 CallRole = Literal["validate", "decode", "pass", "coerce", "inspect", "cast", "log"]
 
 
-def call_role(
-    qualname: str | None, method: str | None = None, *, validators: Iterable[str] = ()
-) -> CallRole | None:
+def call_role(qualname: str | None, method: str | None = None, *, validators: Iterable[str] = ()) -> CallRole | None:
     """What a call does to an unvalidated value among its arguments, or None for an ordinary call.
 
     ``qualname`` is the callee's qualified name when the engine knows it
