@@ -53,6 +53,10 @@ class Settings:
     #: Classes known to be asynchronous caches; never reported, even if a name
     #: also matches ``sync_cache_classes``.
     async_cache_classes: tuple[str, ...] = ()
+    #: Classes that are never caches, whatever their name, structure or the
+    #: catalogue says (bare or dotted names, as above; subclasses count).  Takes
+    #: away what recognition without configuration would find.
+    not_cache_classes: tuple[str, ...] = ()
     #: Methods assumed synchronous on a configured sync class whose source is
     #: not available to the index.
     cache_methods: tuple[str, ...] = ("get", "set", "delete")
@@ -173,6 +177,7 @@ def _paths(value: object, key: str, where: str, root: Path) -> tuple[Path, ...]:
 _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "sync-cache-classes": _str_list,
     "async-cache-classes": _str_list,
+    "not-cache-classes": _str_list,
     "cache-methods": _str_list,
     "method-signatures": _signatures,
     "extra-model-bases": _str_list,
