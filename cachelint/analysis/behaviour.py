@@ -64,6 +64,10 @@ IO_CALLS = (
     "psycopg2.",
     "pymysql.",
 )
+#: Method names that only paths and files have: calling one is file I/O whatever the receiver.
+FILE_METHODS = frozenset(
+    {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "iterdir", "rglob"}
+)
 #: Methods of ``pathlib.Path`` that touch the file system.
 PATH_IO = frozenset(
     {
@@ -260,6 +264,9 @@ def method_body(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify: Callable[
             if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name) and owner.value.id == self_name:
                 attr_calls.add((owner.attr, callee.attr))
                 continue
+        if isinstance(callee, ast.Attribute) and callee.attr in FILE_METHODS:
+            io = True  # path.read_bytes(): only file objects and paths spell these
+            continue
         name = qualify(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         if name is not None and is_io_call(name):
             io = True

@@ -60,7 +60,9 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
                 node.end_lineno,
                 node.end_col_offset,
             )
-    if not awaited and ctx.runs_on_event_loop(visit.scope):
+    # CLT104 is about blocking the event loop: only methods that reach the store count,
+    # not key builders or status getters of the same class.
+    if not awaited and ctx.runs_on_event_loop(visit.scope) and ctx.knowledge.data_access(cls, func.attr):
         function = ctx.enclosing_function(visit.scope)
         args = dict(base_args)
         args["function"] = function.name if function is not None else "<async>"
