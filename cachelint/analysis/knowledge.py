@@ -437,7 +437,7 @@ class Knowledge:
     def model_lacks(self, qualname: str, attribute: str) -> bool:
         """True when the model certainly has no ``attribute`` (no class along its MRO whose
         source is known defines it, and every other base is a plain model base)."""
-        bases = self.settings.model_bases
+        bases = policy.DEFAULT_MODEL_BASES
         extra = self.settings.extra_model_bases
         for item in self._ancestry(qualname):
             if isinstance(item, ClassSummary):

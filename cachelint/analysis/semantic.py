@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from cachelint import catalogue
-from cachelint import policy
+from cachelint import catalogue, policy
 from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
 from cachelint.analysis.knowledge import TYPE_ADAPTERS, Knowledge
 from cachelint.analysis.types import (
@@ -64,6 +63,8 @@ _SEQUENCES = frozenset(
 _ITERATOR_BUILTINS = frozenset({"enumerate", "zip", "reversed", "iter", "filter"})
 #: Builtins that collect their argument's elements: name -> the container they build.
 _COLLECTING_BUILTINS = {"sorted": "builtins.list", "list": "builtins.list", "set": "builtins.set"}
+#: Keywords that leave those builtins' element type as it is.
+_HARMLESS_KEYWORDS = {"sorted": {"key", "reverse"}, "zip": {"strict"}, "enumerate": {"start"}}
 CACHE_GETTERS = frozenset({"get"})
 COROUTINE = "collections.abc.Coroutine"
 
@@ -681,7 +682,8 @@ class FileModel:
 
     def _builtin_call(self, name: str, node: ast.Call, scope: Scope) -> Ty | None:
         """``enumerate``/``zip``/``sorted``/``next``/...: what they make of their arguments' elements."""
-        if any(isinstance(arg, ast.Starred) for arg in node.args) or node.keywords and name != "sorted":
+        keywords = {keyword.arg for keyword in node.keywords}
+        if any(isinstance(arg, ast.Starred) for arg in node.args) or not keywords <= _HARMLESS_KEYWORDS.get(name, set()):
             return None
         elements = [element_type(self.type_of(arg, scope)) for arg in node.args]
         if name in _ITERATOR_BUILTINS:
