@@ -418,6 +418,9 @@ def _sink(declared: TypeFacts | None, extra: tuple[str, ...], typevars: bool, de
         return found[0]
     if declared.shape == "typevar":
         if declared.bound is not None:
+            # ``M = TypeVar("M", bound=BaseModel)``: the bound may be a base itself.
+            if _is_structured_base(declared.bound, extra):
+                return SinkFacts(declared.qualname, "typevar", "model")
             bound = _sink(declared.bound, extra, typevars, depth + 1)
             if bound is not None:
                 return SinkFacts(declared.qualname, "typevar", bound.shape)
@@ -439,6 +442,13 @@ def _sink(declared: TypeFacts | None, extra: tuple[str, ...], typevars: bool, de
         return None
     shape: SinkShape = "list" if declared.qualname in _LIST_SHAPES and inner.shape == "model" else "container"
     return SinkFacts(inner.qualname, inner.kind, shape)
+
+
+def _is_structured_base(declared: TypeFacts, extra: tuple[str, ...]) -> bool:
+    name = declared.qualname
+    return declared.shape == "instance" and (
+        name in DEFAULT_MODEL_BASES or name in STRUCTURED_BASES or matches_any(extra, name)
+    )
 
 
 def yielded_type(declared: TypeFacts | None) -> TypeFacts | None:
