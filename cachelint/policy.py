@@ -585,7 +585,7 @@ def retrieval_fix(sink: SinkFacts | None, local_name: str | None = None) -> str:
         return GENERIC_RETRIEVAL_FIX
     name = local_name or sink.name
     if sink.kind == "typevar":
-        return f"TypeAdapter(<the type bound to {sink.name}>).validate_python(...)"
+        return f"TypeAdapter(<the type {sink.name} stands for>).validate_python(...)"
     if sink.kind == "struct":
         target = f"list[{name}]" if sink.shape == "list" else name
         return f"msgspec.convert(..., {target})"
