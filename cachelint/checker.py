@@ -215,10 +215,13 @@ class ImportGraph:
         for qualname in _statement_imports(tree.body, module.package):
             direct.update(self.resolve(qualname))
         direct.discard(module.name)
+        # Installed (site-packages) sources the index read in this process: a superset of
+        # what this file's check read, usually empty (then the shared tuple stays shared).
+        installed = self.index.installed_sources()
         own = self.index.module_path(module.name)
         if own is not None and str(own) == path and direct <= set(self.edges(module.name)):
-            return self.closure(module.name)  # shared with every module of its component
-        files: set[str] = set()
+            return self.closure(module.name) + installed  # shared with every module of its component
+        files: set[str] = set(installed)
         for name in direct:
             files.update(self.closure(name))
         files.discard(path)

@@ -683,7 +683,7 @@ class FileModel:
     def _builtin_call(self, name: str, node: ast.Call, scope: Scope) -> Ty | None:
         """``enumerate``/``zip``/``sorted``/``next``/...: what they make of their arguments' elements."""
         keywords = {keyword.arg for keyword in node.keywords}
-        if any(isinstance(arg, ast.Starred) for arg in node.args) or not keywords <= _HARMLESS_KEYWORDS.get(name, set()):
+        if not keywords <= _HARMLESS_KEYWORDS.get(name, set()) or any(isinstance(a, ast.Starred) for a in node.args):
             return None
         elements = [element_type(self.type_of(arg, scope)) for arg in node.args]
         if name in _ITERATOR_BUILTINS:
