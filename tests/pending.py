@@ -9,8 +9,13 @@ every other marker and finding must match exactly.
 from __future__ import annotations
 
 import functools
-import tomllib
+import sys
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 PENDING = Path(__file__).parent / "fixture_pending.toml"
 FIXTURES = Path(__file__).parent / "fixtures"
