@@ -151,6 +151,11 @@ _FLASK_CACHING_METHODS = _methods(
     _m("clear", "()"),
 )
 
+_CACHELIB_FILE_METHODS = {
+    **_CACHELIB_METHODS,
+    "set": _m("set", "(key, value, timeout=None, mgmt_element=False)"),
+}
+
 # -- pymemcache (pymemcache/client/base.py, hash.py) ---------------------------------
 _PYMEMCACHE_METHODS = _methods(
     _m("get", "(key, default=None, **kwargs)"),
@@ -282,8 +287,6 @@ CLIENTS: tuple[Client, ...] = (
             "cachelib.base.BaseCache",
             "cachelib.SimpleCache",
             "cachelib.simple.SimpleCache",
-            "cachelib.FileSystemCache",
-            "cachelib.file.FileSystemCache",
             "cachelib.RedisCache",
             "cachelib.redis.RedisCache",
             "cachelib.MemcachedCache",
@@ -300,6 +303,7 @@ CLIENTS: tuple[Client, ...] = (
         "sync",
         _CACHELIB_METHODS,
     ),
+    Client(("cachelib.FileSystemCache", "cachelib.file.FileSystemCache"), "sync", _CACHELIB_FILE_METHODS),
     Client(("flask_caching.Cache",), "sync", _FLASK_CACHING_METHODS),
     Client(
         (

@@ -239,7 +239,13 @@ class Knowledge:
             client = catalogue.client(name)
             if client is not None:
                 entry = client.methods.get(method)
-                return None if entry is None else self._from_catalogue(qualname, entry)
+                if entry is None:
+                    return None
+                info = self._from_catalogue(qualname, entry)
+                source = item.methods.get(method) if isinstance(item, ClassSummary) else None
+                if source is not None:  # its own source has the exact parameters; the catalogue the sync-ness
+                    info = replace(info, signature=source.signature)
+                return info
             if isinstance(item, ClassSummary):
                 func = item.methods.get(method)
                 if func is None:

@@ -63,7 +63,12 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
             )
     # CLT104 is about blocking the event loop: only methods that reach the store count,
     # not key builders or status getters of the same class.
-    if not awaited and ctx.runs_on_event_loop(visit.scope) and ctx.knowledge.data_access(cls, func.attr):
+    if (
+        not awaited
+        and ctx.runs_on_event_loop(visit.scope)
+        and not _own_instance(func.value, visit)
+        and ctx.knowledge.data_access(cls, func.attr)
+    ):
         function = ctx.enclosing_function(visit.scope)
         args = dict(base_args)
         args["function"] = function.name if function is not None else "<async>"
@@ -76,6 +81,18 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
             node.end_lineno,
             node.end_col_offset,
         )
+
+
+def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
+    """``self`` inside the cache class's own method: the class implementing its async API
+    over its sync one (Django's ``async def aload(self): return self.load()``) is the
+    library's design, not a caller blocking the loop by mistake."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    scope = visit.scope.function
+    if scope is None or scope.cls is None:
+        return False
+    return any(kind in ("self", "cls") for kind, _, _ in scope.bindings.get(receiver.id, ()))
 
 
 #: Calls whose result is an event loop, and the classes whose ``create_task`` consumes awaitables.
