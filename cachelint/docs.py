@@ -45,7 +45,7 @@ def _code_block(text: str) -> str:
 
 
 def render_rule(rule: rules.Rule, level: int = 2) -> str:
-    """One rule's page: What it does / Why is this bad? / Example / Use instead / Fix safety."""
+    """One rule's page: What it does / Why is this bad? / Example / Use instead / Options / Fix safety."""
     head = "#" * level
     sub = "#" * (level + 1)
     facts = [
@@ -66,6 +66,10 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
         f"{sub} Why is this bad?\n\n{rule.why}",
         f"{sub} Example\n\n{_code_block(rule.example)}",
         f"{sub} Use instead\n\n{_code_block(rule.use_instead)}",
+    ]
+    if rule.options:
+        parts.append(f"{sub} Options\n\n{rule.options}")
+    parts += [
         f"{sub} Fix safety\n\n{rule.fix_safety}",
     ]
     return "\n\n".join(parts) + "\n"
