@@ -376,3 +376,41 @@ def test_pep695_generics_under_python312(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(PEP695_EXPECTED)
+
+
+def test_installed_classes_are_not_caches_by_structure(tmp_path: Path, site: Path) -> None:
+    # An HTTP session has a get and a delete: by structure alone it would look like a
+    # cache.  Only the project's own classes (and configured or catalogued names) are
+    # recognised, so reading installed sources adds no finding here.
+    _write(
+        site,
+        {
+            "reqlike/__init__.py": """
+                class Session:
+                    def get(self, url, **kwargs): ...
+                    def delete(self, url, **kwargs): ...
+                    def put(self, url, data=None, **kwargs): ...
+            """,
+        },
+    )
+    project = tmp_path / "project"
+    _write(
+        project,
+        {
+            "pyproject.toml": "",
+            "app.py": """
+                from reqlike import Session
+
+                class MySession(Session):
+                    pass
+
+                async def fetch(session: Session, mine: MySession) -> None:
+                    resp = session.get("https://example.org")
+                    print(resp.json())
+                    await mine.get("https://example.org")
+                    session.delete("https://example.org", timeout=3)
+            """,
+        },
+    )
+    assert _codes(project / "app.py") == []
+    assert knowledge_for(load_settings(project / "app.py")).installed_sources()

@@ -199,12 +199,21 @@ class Knowledge:
         """The class as :func:`cachelint.policy.cache_kind` judges it: MRO names, methods with known source."""
         ancestry = self._ancestry(qualname)
         mro = tuple(item.qualname if isinstance(item, ClassSummary) else item for item in ancestry)
+        settings = self.settings
+        configured = any(
+            policy.matches_any((*settings.sync_cache_classes, *settings.async_cache_classes), name) for name in mro
+        )
         methods: dict[str, policy.MethodFacts] = {}
         for item in ancestry:
             if not isinstance(item, ClassSummary):
                 continue
             if catalogue.client(item.qualname) is not None:
                 break  # the catalogue, not the (shared sync/async) source, describes a client
+            if item.module.installed and not configured:
+                # Structure recognises *project* classes: an installed HTTP session has a
+                # get and a delete too.  An installed class's methods count only for a
+                # class configured by name, whose source outranks the name.
+                continue
             for name, func in item.methods.items():
                 if name not in methods:
                     methods[name] = self._method_facts(func, item.module)

@@ -675,6 +675,11 @@ class FileModel:
                 return Inst(callee.qualname, (inner,)) if inner is not None else Inst(callee.qualname)
             return Inst(callee.qualname)
         if isinstance(callee, FuncRef):
+            # An installed ``redis`` makes ``redis.from_url`` a function the index can read:
+            # the catalogue still knows better what it returns.
+            spelled = scope.qualify(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+            if spelled is not None and spelled in catalogue.FACTORIES:
+                return Inst(catalogue.FACTORIES[spelled])
             symbol = self.index.lookup(callee.qualname)
             if symbol is not None and isinstance(symbol[1], FunctionSummary):
                 return self.knowledge.function_return(symbol[1], symbol[2])
