@@ -282,8 +282,10 @@ def _slim(value: ast.expr, params: dict[str, ast.expr] | None = None, depth: int
     if isinstance(value, ast.Call):
         func = value.func
         spelled = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if spelled == "TypeVar":
+            return value  # its name, constraints and bound: all small
         if spelled in _TYPED_CALLS:
-            return value
+            return ast.Call(func=func, args=value.args[:1], keywords=[])  # the type, not the value
         return ast.Call(func=func, args=[], keywords=[])
     if depth < 4 and isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         return ast.BoolOp(op=value.op, values=[_slim(v, params, depth + 1) for v in value.values])
