@@ -28,6 +28,7 @@ from mypy.nodes import (
     CallExpr,
     FuncDef,
     MemberExpr,
+    RefExpr,
     TypeInfo,
 )
 from mypy.plugin import MethodContext, MethodSigContext
@@ -45,9 +46,11 @@ from mypy.types import (
     get_proper_type,
 )
 
-from cachelint.mypy_plugin import codes, retrieval
-from cachelint.mypy_plugin.classes import is_sync_method, method_definition
-from cachelint.mypy_plugin.state import RunState, instance_info
+from cachelint import policy
+from cachelint.mypy_plugin import codes
+from cachelint.mypy_plugin.classes import method_definition
+from cachelint.mypy_plugin.state import RunState, Source, instance_info
+from cachelint.mypy_plugin.syntax import ModuleFacts
 from cachelint.rules import BY_CODE
 
 if TYPE_CHECKING:
@@ -58,7 +61,7 @@ def _sync_cache_class(state: RunState, receiver: Type, method: str) -> TypeInfo 
     info = instance_info(get_proper_type(receiver))
     if info is None or state.oracle.cache_kind(info) != "sync":
         return None
-    return info if is_sync_method(info, method) else None
+    return info if state.oracle.is_sync_method(info, method) else None
 
 
 def returns_awaitable(checker: TypeChecker, returned: Type) -> bool:
@@ -95,6 +98,29 @@ def _explicit_call(context: object, method: str) -> CallExpr | None:
     return None
 
 
+def _consumer(checker: TypeChecker, facts: ModuleFacts, call: CallExpr) -> CallExpr | None:
+    """The call that ``call``'s result is handed to, when that call awaits it (CLT101):
+    ``asyncio.gather(...)``, ``wait_for``, ``shield``, ``create_task``, ``ensure_future``,
+    ``TaskGroup.create_task``, ``loop.create_task`` (:func:`policy.consumes_awaitable`)."""
+    outer = facts.parent.get(id(call))
+    if not isinstance(outer, CallExpr) or call is outer.callee:
+        return None
+    position = next((i for i, arg in enumerate(outer.args) if arg is call), None)
+    if position is None or outer.arg_kinds[position] not in (ARG_POS, ARG_STAR):
+        return None
+    callee = outer.callee
+    if isinstance(callee, RefExpr) and callee.fullname and policy.consumes_awaitable(callee.fullname):
+        # gather/wait take awaitables everywhere; the others only their first argument.
+        name = callee.fullname.rpartition(".")[2]
+        return outer if position == 0 or name in ("gather", "wait", "as_completed") else None
+    if isinstance(callee, MemberExpr) and callee.name in policy.AWAITABLE_CONSUMER_METHODS and position == 0:
+        owner = get_proper_type(checker.lookup_type_or_none(callee.expr))
+        info = instance_info(owner) if owner is not None else None
+        if info is not None and any(policy.consumes_awaitable(None, callee.name, base.fullname) for base in info.mro):
+            return outer
+    return None
+
+
 def on_call(state: RunState, method: str, ctx: MethodContext) -> Type:
     """Method hook for calls of ``method`` on sync cache classes."""
     checker = ctx.api
@@ -113,19 +139,29 @@ def on_call(state: RunState, method: str, ctx: MethodContext) -> Type:
     assert isinstance(call.callee, MemberExpr)
     facts = state.facts(checker.tree)
     awaited = facts.awaited.get(id(call))
+    consumer = _consumer(checker, facts, call) if awaited is None else None
     args = {"receiver": state.sources.text(checker.path, call.callee.expr), "cls": info.name, "method": method}
     if awaited is not None:
         checker.fail(BY_CODE["CLT101"].format(args), awaited, code=codes.AWAIT_SYNC)
+    elif consumer is not None:
+        checker.fail(BY_CODE["CLT101"].format(args), call, code=codes.AWAIT_SYNC)
     else:
         function = checker.scope.current_function()
-        if function is not None and function.is_coroutine and checker.errors.is_error_code_enabled(codes.BLOCKING_CALL):
+        if (
+            function is not None
+            and function.is_coroutine
+            and checker.errors.is_error_code_enabled(codes.BLOCKING_CALL)
+            and state.oracle.data_access(info, method)
+        ):
             blocking = dict(args, function=function.name)
             checker.fail(BY_CODE["CLT104"].format(blocking), call, code=codes.BLOCKING_CALL)
-    if method in _cache_getters() and is_untyped(result):
-        retrieval.report_uses(state, checker, call, awaited, info.name, method)
+    if method in _cache_getters() and is_untyped(result) and consumer is None:
+        state.retrievals.setdefault(checker.tree.fullname, []).append(Source(awaited or call, info.name, method))
         if state.settings.strict_retrievals:
             result = checker.named_generic_type("builtins.object", [])
-    if awaited is not None and checker.errors.is_error_code_enabled(codes.AWAIT_SYNC):
+    if (awaited is not None or consumer is not None) and checker.errors.is_error_code_enabled(codes.AWAIT_SYNC):
+        # One bug, one error: as a coroutine, the call no longer makes mypy repeat the finding
+        # ("Incompatible types in await", an argument type error for gather).
         any_type = AnyType(TypeOfAny.special_form)
         result = checker.named_generic_type("typing.Coroutine", [any_type, any_type, result])
     return result
