@@ -47,6 +47,8 @@ class Client:
     names: tuple[str, ...]
     kind: Kind
     methods: Mapping[str, ClientMethod]
+    #: Methods that return the client itself (``region.configure(...)``).
+    fluent: frozenset[str] = frozenset()
 
 
 def _methods(*items: ClientMethod) -> Mapping[str, ClientMethod]:
@@ -339,7 +341,12 @@ CLIENTS: tuple[Client, ...] = (
         "sync",
         _CACHETOOLS_METHODS,
     ),
-    Client(("dogpile.cache.CacheRegion", "dogpile.cache.region.CacheRegion"), "sync", _DOGPILE_METHODS),
+    Client(
+        ("dogpile.cache.CacheRegion", "dogpile.cache.region.CacheRegion"),
+        "sync",
+        _DOGPILE_METHODS,
+        frozenset({"configure", "configure_from_config", "wrap"}),
+    ),
     Client(
         (
             "aiocache.BaseCache",
@@ -390,10 +397,26 @@ def client(qualname: str) -> Client | None:
     return _BY_NAME.get(qualname)
 
 
+def returns_self(qualname: str, name: str) -> bool:
+    """Whether ``name`` is a fluent method of a catalogued client (it returns the client)."""
+    found = _BY_NAME.get(qualname)
+    return found is not None and name in found.fluent
+
+
 def method(qualname: str, name: str) -> ClientMethod | None:
     """A catalogued client's method, or None when the class or the method is not listed."""
     found = _BY_NAME.get(qualname)
     return None if found is None else found.methods.get(name)
 
 
-__all__ = ["CLIENTS", "FACTORIES", "INSTANCES", "REGISTRIES", "Client", "ClientMethod", "client", "method"]
+__all__ = [
+    "CLIENTS",
+    "FACTORIES",
+    "INSTANCES",
+    "REGISTRIES",
+    "Client",
+    "ClientMethod",
+    "client",
+    "method",
+    "returns_self",
+]

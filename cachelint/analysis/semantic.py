@@ -642,6 +642,8 @@ class FileModel:
                     return self.knowledge.resolver.resolve(func.value.args[0], scope)
             if isinstance(receiver, Inst) and receiver.qualname.startswith("builtins."):
                 return self._container_method(receiver, func.attr, node, scope)
+            if isinstance(receiver, Inst) and catalogue.returns_self(receiver.qualname, func.attr):
+                return receiver  # make_region().configure(...): a catalogued fluent method
             if isinstance(receiver, Inst):
                 info = self.knowledge.cache_method(receiver.qualname, func.attr)
                 if info is not None and not info.is_async and info.untyped_return and func.attr in CACHE_GETTERS:
