@@ -93,12 +93,11 @@ def _is_generator(function: ast.AST) -> bool:
 class _Flow:
     """One function (or the module body): the unvalidated names along each path, and the sinks they meet."""
 
-    def __init__(self, check: _FileCheck, scope: Scope, body: list[ast.stmt]) -> None:
+    def __init__(self, check: _FileCheck, scope: Scope) -> None:
         self.check = check
         self.ctx = check.ctx
         self.sinks = check.sinks
         self.scope = scope
-        self.body = body
         self.taint: dict[int, Untyped | None] = {}
         self.returns: Declared | None = None
         self.yields: Declared | None = None
@@ -625,7 +624,7 @@ class _FileCheck:
             body = (
                 scope.node.body if isinstance(scope.node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)) else []
             )
-            flow = _Flow(self, scope, body)
+            flow = _Flow(self, scope)
             if id(scope) not in with_sources and not flow.cache_get:
                 continue
             flow.run(body, {})
