@@ -105,7 +105,8 @@ class SinkTypes:
         if ty == ANY or ty == Inst("builtins.object"):
             return True
         if isinstance(ty, Inst) and ty.qualname in ("builtins.dict", "builtins.list", "collections.abc.Mapping"):
-            return all(arg == ANY or arg == Inst("builtins.object") or arg == Inst("builtins.str") for arg in ty.args)
+            # ``dict[str, Any]``, ``list[Any]``, bare ``dict``: what the items are is still unchecked.
+            return not ty.args or ty.args[-1] in (ANY, Inst("builtins.object"))
         return False
 
     # -- declared types at a site ------------------------------------------------
