@@ -120,9 +120,10 @@ class Settings:
     def effective_source_roots(self) -> tuple[Path, ...]:
         if self.source_roots:
             return self.source_roots
-        roots = [self.root, self.root / "src"]
-        for extra in self.import_roots:
-            roots += [extra, extra / "src"]
+        # The governing configuration's folder first: a file then has the dotted name the
+        # repository's imports give it (``backend.app.cache``), whichever file is read first.
+        roots = [root for extra in self.import_roots for root in (extra, extra / "src")]
+        roots += [self.root, self.root / "src"]
         if (self.root / "__init__.py").is_file():  # the project folder is itself a package
             roots.append(import_root(self.root))
         return tuple(dict.fromkeys(roots))

@@ -633,8 +633,15 @@ STORE_METHODS = frozenset(
 )
 
 
-def _is_cache_name(qualname: str) -> bool:
+def is_cache_name(qualname: str) -> bool:
+    """A class name containing "cache" (any case): one of the two structural marks."""
     return "cache" in qualname.rpartition(".")[2].lower()
+
+
+def judged_method(name: str, *, named: bool) -> bool:
+    """Whether :func:`structural_kind` looks at a method: the data methods, and for a class
+    named like a cache (``named``) every public one.  An engine may describe only these."""
+    return name in GET_METHODS or name in STORE_METHODS or (named and not name.startswith("_"))
 
 
 def structural_kind(cls: ClassFacts) -> CacheKind | None:
@@ -650,7 +657,7 @@ def structural_kind(cls: ClassFacts) -> CacheKind | None:
     methods = cls.methods
     data = [m for name, m in methods.items() if name in GET_METHODS or name in STORE_METHODS]
     paired = any(name in methods for name in GET_METHODS) and any(name in methods for name in STORE_METHODS)
-    named = any(_is_cache_name(name) for name in cls.mro if name != "builtins.object")
+    named = any(is_cache_name(name) for name in cls.mro if name != "builtins.object")
     if not (paired or named):
         return None
     considered = data if data else [m for name, m in methods.items() if not name.startswith("_")]
@@ -756,7 +763,9 @@ __all__ = [
     "VALIDATOR_METHODS",
     "cache_kind",
     "catalogued_method",
+    "is_cache_name",
     "is_model",
+    "judged_method",
     "matches",
     "matches_any",
     "method_is_sync",

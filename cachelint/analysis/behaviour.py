@@ -26,7 +26,7 @@ from pathlib import Path
 
 from cachelint.policy import DecoratorEffect
 
-_TREES = 8
+_TREES = 16
 _MAX_BYTES = 2_000_000
 #: Calls in a ``return`` that hand back an awaitable from a plain ``def``.
 _AWAITABLE_MAKERS = frozenset(
@@ -113,9 +113,11 @@ class Bodies:
 
     def __init__(self) -> None:
         self._trees: OrderedDict[Path, ast.Module | None] = OrderedDict()
+        self._functions: dict[Path, dict[tuple[str, int], ast.FunctionDef | ast.AsyncFunctionDef]] = {}
 
     def clear(self) -> None:
         self._trees.clear()
+        self._functions.clear()
 
     def _tree(self, path: Path) -> ast.Module | None:
         if path in self._trees:
@@ -129,7 +131,8 @@ class Bodies:
             tree = None
         self._trees[path] = tree
         if len(self._trees) > _TREES:
-            self._trees.popitem(last=False)
+            dropped, _ = self._trees.popitem(last=False)
+            self._functions.pop(dropped, None)
         return tree
 
     def function(self, path: Path | None, name: str, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -139,11 +142,14 @@ class Bodies:
         tree = self._tree(path)
         if tree is None:
             return None
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-                if node.lineno == line or any(d.lineno == line for d in node.decorator_list):
-                    return node
-        return None
+        functions = self._functions.get(path)
+        if functions is None:
+            functions = self._functions[path] = {}
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    for start in {node.lineno, *(d.lineno for d in node.decorator_list)}:
+                        functions[(node.name, start)] = node
+        return functions.get((name, line))
 
 
 def _returned_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr | None]:

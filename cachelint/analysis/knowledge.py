@@ -113,6 +113,8 @@ class MethodInfo:
     returns_awaitable: bool
     #: Whether it reaches the store, when known without reading the body (the catalogue says).
     data_access: bool | None = None
+    #: An unannotated plain ``def`` whose body must still show that it returns no awaitable.
+    returns_unread: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,8 @@ class Knowledge:
         return kind
 
     def cache_facts(self, qualname: str) -> policy.ClassFacts:
-        """The class as :func:`cachelint.policy.cache_kind` judges it: MRO names, methods with known source."""
+        """The class as :func:`cachelint.policy.cache_kind` judges it: MRO names, and the methods
+        with known source that it reads (:func:`cachelint.policy.judged_method`)."""
         ancestry = self._ancestry(qualname)
         mro = tuple(item.qualname if isinstance(item, ClassSummary) else item for item in ancestry)
         settings = self.settings
@@ -204,6 +207,9 @@ class Knowledge:
             policy.matches_any((*settings.sync_cache_classes, *settings.async_cache_classes), name) for name in mro
         )
         methods: dict[str, policy.MethodFacts] = {}
+        # Only the methods the judgement reads (resolving every return annotation of
+        # every receiver's class would cost more than the rest of the check).
+        named = any(policy.is_cache_name(name) for name in mro if name != "builtins.object")
         for item in ancestry:
             if not isinstance(item, ClassSummary):
                 continue
@@ -215,7 +221,7 @@ class Knowledge:
                 # class configured by name, whose source outranks the name.
                 continue
             for name, func in item.methods.items():
-                if name not in methods:
+                if name not in methods and policy.judged_method(name, named=named):
                     methods[name] = self._method_facts(func, item.module)
         return policy.ClassFacts(qualname, mro, methods)
 
@@ -300,9 +306,9 @@ class Knowledge:
             return None
         info = self._from_source(qualname, func, module)
         if verdict and func.returns is None:
-            body = self._body(func, module)
-            if body is None or body.may_return_awaitable:
-                return None  # an unannotated ``def`` that may hand back an awaitable
+            # Whether it hands back an awaitable is read from its body only when a
+            # finding depends on it (``returns_unread``; see ``proven_sync``).
+            info = replace(info, returns_unread=True)
         if not verdict and not info.is_async:
             info = replace(info, is_async=True)  # an ``async def`` wrapper
         if not wrapper.keeps_signature:
@@ -391,6 +397,18 @@ class Knowledge:
         body = None if node is None else method_body(node, module.qualify)
         self._method_bodies[key] = body
         return body
+
+    def proven_sync(self, qualname: str, method: str) -> bool:
+        """Whether a sync cache method known to :meth:`cache_method` cannot hand back an
+        awaitable: an unannotated one must not ``return loop.run_in_executor(...)`` and the like."""
+        info = self.cache_method(qualname, method)
+        if info is None or info.is_async:
+            return False
+        if not info.returns_unread:
+            return True
+        found = self.method_summary(qualname, method)
+        body = self._body(*found) if found is not None else None
+        return body is not None and not body.may_return_awaitable
 
     def data_access(self, qualname: str, method: str, _depth: int = 0) -> bool:
         """Whether ``method`` of sync cache ``qualname`` reaches a store (CLT104's blocking I/O).

@@ -22,6 +22,19 @@ REWRITABLE = frozenset({"get", "set"})
 
 
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
+    found = list(_check_call(ctx, visit))
+    if found:
+        # Proof that the method returns no awaitable may need its body: read only now.
+        node = visit.node
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        func = node.func
+        cls = ctx.model.receiver_cache(func.value, visit.scope)
+        if cls is None or not ctx.knowledge.proven_sync(cls, func.attr):
+            return
+    yield from found
+
+
+def _check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
     func = node.func

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from weakref import ReferenceType, ref
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
 from cachelint.analysis.index import FunctionSummary, ModuleSummary
 from cachelint.analysis.knowledge import InitParam
-from cachelint.analysis.semantic import Scope, Visit
+from cachelint.analysis.semantic import FileModel, Scope, Visit
 from cachelint.analysis.types import ClassRef, FuncRef, Inst, Ty, UnionT, is_untyped, without_none
 
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.AsyncMock"})
@@ -310,9 +311,40 @@ def _check_patch(ctx: Context, call: ast.Call, scope: Scope) -> Iterator[Diagnos
                 yield _diagnostic(ctx, kw.value, f"{ctx.knowledge.display(cls)}()", cls)
 
 
+#: Imports that a file using mocks has (one of them, or a pytest-mock fixture parameter).
+_MOCK_IMPORTS = frozenset(
+    {
+        "unittest",
+        "unittest.mock",
+        "mock",
+        "pytest_mock",
+        *ASYNC_MOCKS,
+        *SPECCED_MOCKS,
+        *PATCHERS,
+        *MOCKER_FIXTURES,
+    }
+)
+#: The last file asked about (weakly held) and its answer: calls arrive file by file.
+_LAST_FILE: list[tuple[ReferenceType[FileModel], bool]] = []
+
+
+def _uses_mocks(ctx: Context) -> bool:
+    """Whether the file can hold a mock at all: most files cannot, and this check runs on every call."""
+    model = ctx.model
+    if _LAST_FILE and _LAST_FILE[0][0]() is model:
+        return _LAST_FILE[0][1]
+    found = bool(model.aliases_of(_MOCK_IMPORTS)) or any(
+        name in MOCKER_NAMES for scope in model.scopes if scope.kind == "function" for name in scope.bindings
+    )
+    _LAST_FILE[:] = [(ref(model), found)]
+    return found
+
+
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
+    if not _uses_mocks(ctx):
+        return
     scope = visit.scope
     yield from _check_patch(ctx, node, scope)
     # A local bound to AsyncMock() and passed later: reported where it meets the declared type.
