@@ -163,6 +163,19 @@ def _has_mypy_config(project: Path) -> bool:
     return isinstance(tool, dict) and "mypy" in tool
 
 
+@functools.cache
+def _shared_cache() -> str:
+    # One cache folder per test session: projects with the same settings reuse what mypy
+    # learnt of the standard library and pydantic; a project's own modules differ in path
+    # and content, so mypy checks them afresh (and the plugin's hooks fire) every run.
+    folder = tempfile.TemporaryDirectory(prefix="cachelint-mypy-cache-")
+    _KEEP.append(folder)
+    return folder.name
+
+
+_KEEP: list[tempfile.TemporaryDirectory[str]] = []
+
+
 @dataclass(frozen=True)
 class MypyRun:
     findings: Findings
@@ -176,7 +189,7 @@ def mypy_findings(project: Path, files: Iterable[Path] | None = None) -> MypyRun
     from mypy import api
 
     targets = sorted(files) if files is not None else sorted(project.rglob("*.py"))
-    with tempfile.TemporaryDirectory(prefix="cachelint-diff-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="cachelint-mypy-") as scratch:
         if _has_mypy_config(project):
             config = project / "pyproject.toml"
         else:
@@ -187,11 +200,12 @@ def mypy_findings(project: Path, files: Iterable[Path] | None = None) -> MypyRun
             "--config-file",
             str(config),
             "--cache-dir",
-            str(Path(scratch) / "cache"),
+            _shared_cache(),
             "--show-column-numbers",
             "--no-error-summary",
             "--hide-error-context",
             "--no-pretty",
+            "--show-traceback",
             *(str(path) for path in targets),
         ]
         with _cwd(project):

@@ -17,12 +17,15 @@ asynchronous, and an untyped decorator (no inferred type) leaves it unknown.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from mypy.nodes import (
     CallExpr,
     Decorator,
     Expression,
     FuncDef,
     MemberExpr,
+    MypyFile,
     NameExpr,
     OverloadedFuncDef,
     RefExpr,
@@ -124,8 +127,14 @@ def _method_facts(name: str, node: SymbolNode | None) -> policy.MethodFacts | No
     return None
 
 
-def class_facts(info: TypeInfo) -> policy.ClassFacts:
-    """``info`` as :mod:`cachelint.policy` judges a class (see the module docstring)."""
+def class_facts(info: TypeInfo, stubs: Callable[[str], bool] = lambda module: False) -> policy.ClassFacts:
+    """``info`` as :mod:`cachelint.policy` judges a class (see the module docstring).
+
+    Methods of classes defined in stubs (typeshed, ``.pyi`` files) and installed packages
+    are left out, as the ``ast`` engine leaves out methods it does not read: they say what
+    a method returns, not what a project class is (``functools._lru_cache_wrapper`` is no
+    cache, nor is a ``CacheSettings(BaseModel)`` by ``BaseModel``'s methods).
+    """
     mro = [base.fullname for base in info.mro]
     # mypy models TypedDict and NamedTuple classes on private bases; the policy names the public ones.
     if info.typeddict_type is not None and "typing.TypedDict" not in mro:
@@ -144,6 +153,8 @@ def class_facts(info: TypeInfo) -> policy.ClassFacts:
             decorators.append("attr.s")
         if catalogue.client(base.fullname) is not None:
             break  # the catalogue, not the (shared sync/async) source, describes a client
+        if stubs(base.module_name):
+            continue
         for name, symbol in base.names.items():
             if name not in methods:
                 facts = _method_facts(name, symbol.node)
@@ -179,11 +190,18 @@ class ClassOracle:
         self.settings = settings
         self._kinds: dict[str, CacheKind | None] = {}
         self._facts: dict[str, policy.ClassFacts] = {}
+        #: every module of the build (mypy's ``set_modules``)
+        self.modules: Mapping[str, MypyFile] = {}
+
+    def _is_stub(self, module: str) -> bool:
+        # Stubs and installed packages: the ast engine does not read their methods either.
+        tree = self.modules.get(module)
+        return tree is None or tree.is_stub or "site-packages" in tree.path or "dist-packages" in tree.path
 
     def facts(self, info: TypeInfo) -> policy.ClassFacts:
         found = self._facts.get(info.fullname)
         if found is None:
-            found = class_facts(info)
+            found = class_facts(info, self._is_stub)
             if self.settled(info):
                 self._facts[info.fullname] = found
         return found

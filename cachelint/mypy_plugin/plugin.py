@@ -27,7 +27,7 @@ from mypy.plugin import (
 from mypy.types import FunctionLike, Type
 
 from cachelint.config import ConfigError
-from cachelint.mypy_plugin import calls, mocks, models, retrieval, settings
+from cachelint.mypy_plugin import calls, mocks, models, retrieval, settings, unresolved
 from cachelint.mypy_plugin.state import RunState
 
 MethodHook = Callable[[MethodContext], Type]
@@ -65,6 +65,7 @@ class CacheLintPlugin(Plugin):
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
         self.state.modules = modules
+        self.state.oracle.modules = modules
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         return self._config_data
@@ -119,12 +120,15 @@ class CacheLintPlugin(Plugin):
         own = state.checkers.get(file.fullname)
         checker = own or state.last_checker
         if checker is not None and not file.is_stub and file.path not in checker.errors.ignored_files:
-            sources = state.retrievals.get(file.fullname)
+            sources = list(state.retrievals.get(file.fullname, ()))
             mocked = mocks.might_mock(file)
-            if sources or mocked:
+            hidden = unresolved.might_have_unresolved(state, file)
+            if sources or mocked or hidden:
                 checker.errors.set_file(file.path, file.fullname, scope=None, options=checker.options)
-                if sources and own is not None:
-                    retrieval.check_module(state, own, file, sources, True)
+                if hidden:
+                    sources += unresolved.check_module(state, checker, file, own is not None)
+                if sources:
+                    retrieval.check_module(state, own or checker, file, sources, own is not None)
                 if mocked:
                     mocks.check_module(state, checker, file, own is not None)
             if self._models_possible():

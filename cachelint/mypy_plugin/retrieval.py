@@ -116,6 +116,16 @@ def _callee_fullname(callee: Expression) -> str | None:
     return None
 
 
+def _written_name(callee: Expression) -> str | None:
+    """``module.attr`` as written, when ``module`` names a module (resolved or not): typeshed
+    defines ``pickle.loads`` in ``_pickle``, and an unresolved ``orjson`` has no definitions."""
+    if isinstance(callee, MemberExpr) and isinstance(callee.expr, NameExpr):
+        target = callee.expr.node
+        if isinstance(target, MypyFile) or (isinstance(target, Var) and target.is_suppressed_import):
+            return f"{callee.expr.fullname}.{callee.name}"
+    return None
+
+
 class _Tracker:
     """Follows the sources of one module and reports each sink once."""
 
@@ -196,9 +206,11 @@ class _Tracker:
         self, call: CallExpr, expr: Expression, node: Expression, source: Source, shown: str, depth: int
     ) -> None:
         callee = call.callee
-        fullname = _callee_fullname(callee)
         method = callee.name if isinstance(callee, MemberExpr) else None
-        role = policy.call_role(fullname, method, validators=self.state.settings.validators)
+        validators = self.state.settings.validators
+        role = policy.call_role(_callee_fullname(callee), method, validators=validators)
+        if role is None and _written_name(callee) is not None:
+            role = policy.call_role(_written_name(callee), method, validators=validators)
         if role in ("decode", "pass"):
             self.follow(call, source, shown, depth + 1)
             return
@@ -206,6 +218,8 @@ class _Tracker:
             sink = self.state.oracle.sink(call.analyzed.type)
             if sink is not None:
                 self.report(node, source, shown, f"cast to {sink.name}", sink)
+            else:
+                self.follow(call, source, shown, depth + 1)  # cast(list[Any], raw): still raw
             return
         if role is not None:
             return  # validate, coerce, inspect, log: no use
@@ -213,6 +227,8 @@ class _Tracker:
         kind = call.arg_kinds[index]
         constructed = self.constructed(callee)
         validates = constructed is not None and self.validates(callee, constructed)
+        if isinstance(callee, MemberExpr) and callee.name in policy.NON_VALIDATING_CONSTRUCTORS:
+            kind = ARG_STAR2  # `Pair._make(raw)`, `M.model_construct(**raw)`: stored unchecked
         if kind == ARG_STAR2 or kind == ARG_STAR:
             if constructed is not None and not validates:
                 sink = self.state.oracle.sink(Instance(constructed, []))
@@ -254,7 +270,32 @@ class _Tracker:
                 self.report(expr, source, shown, f"assigned to '{target}' (declared {sink.name})", sink)
                 return  # one bug, one error: the name now holds what its annotation says
         for lvalue in stmt.lvalues:
+            if isinstance(lvalue, MemberExpr):
+                sink = self.state.oracle.sink(self.attribute_type(lvalue))
+                if sink is not None:
+                    target = self.state.sources.text(self.path, lvalue)
+                    self.report(expr, source, shown, f"assigned to '{target}' (declared {sink.name})", sink)
             self.bind(lvalue, source, depth)
+
+    def attribute_type(self, lvalue: MemberExpr) -> Type | None:
+        """The declared type of the attribute ``obj.attr`` an assignment stores into."""
+        owner = get_proper_type(self.type_of(lvalue.expr)) if self.own else None
+        if owner is None and isinstance(lvalue.expr, NameExpr) and isinstance(lvalue.expr.node, Var):
+            declared = lvalue.expr.node.type
+            owner = get_proper_type(declared) if declared is not None else None
+        if not isinstance(owner, Instance):
+            return None
+        symbol = owner.type.get(lvalue.name)
+        if symbol is None or not isinstance(symbol.node, Var) or symbol.node.type is None:
+            return None
+        from mypy.expandtype import expand_type_by_instance
+        from mypy.maptype import map_instance_to_supertype
+
+        info = symbol.node.info
+        declared = symbol.node.type
+        if info is not None and info.fullname != owner.type.fullname and owner.type.has_base(info.fullname):
+            return expand_type_by_instance(declared, map_instance_to_supertype(owner, info))
+        return expand_type_by_instance(declared, owner) if info is owner.type else declared
 
     def bind(self, target: Expression, source: Source, depth: int) -> None:
         if not isinstance(target, NameExpr) or not isinstance(target.node, Var):
@@ -288,9 +329,34 @@ class _Tracker:
         self.checker.fail(BY_CODE["CLT103"].format(args), node, code=codes.UNTYPED_RETRIEVAL)
 
 
+_TEST_CASE_BASES = ("unittest.case.TestCase", "unittest.TestCase", "django.test.testcases.TestCase")
+
+
+def _in_test(tree: MypyFile, function: FuncItem | None) -> bool:
+    """A test module (``test_*.py``, ``*_test.py``, ``conftest.py``), test function or test class."""
+    name = tree.fullname.rpartition(".")[2]
+    if name.startswith("test_") or name.endswith("_test") or name == "conftest":
+        return True
+    if isinstance(function, FuncDef):
+        if function.name.startswith("test"):
+            return True
+        info = function.info
+        if info is not FUNC_NO_INFO and (
+            info.name.startswith("Test") or any(base.fullname in _TEST_CASE_BASES for base in info.mro)
+        ):
+            return True
+    return False
+
+
 def check_module(state: RunState, checker: TypeChecker, tree: MypyFile, sources: list[Source], own: bool) -> None:
-    """Report CLT103 for every source of ``tree`` (recorded by the getter hook)."""
+    """Report CLT103 for every source of ``tree`` (recorded by the getter hook).
+
+    A cache class's own tests (a test module, function or class that constructs the
+    cache class) are not reported: there the raw value is the subject under test."""
     tracker = _Tracker(state, checker, tree, own)
+    facts = state.facts(tree)
     for source in sources:
+        if source.fullname in facts.constructed and _in_test(tree, facts.function.get(id(source.value))):
+            continue
         shown = state.sources.text(tree.path, source.value)
         tracker.follow(source.value, source, shown)

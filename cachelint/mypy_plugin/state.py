@@ -26,6 +26,8 @@ class Source:
     value: Expression
     cls: str
     method: str
+    #: the cache class's fully qualified name
+    fullname: str = ""
 
 
 class RunState:

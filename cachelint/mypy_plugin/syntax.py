@@ -36,6 +36,7 @@ from mypy.nodes import (
     MypyFile,
     NameExpr,
     Node,
+    RefExpr,
     Statement,
     TupleExpr,
     TypeInfo,
@@ -76,6 +77,10 @@ class ModuleFacts:
     mock_calls: list[CallExpr] = field(default_factory=list)
     #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls
     patch_calls: list[CallExpr] = field(default_factory=list)
+    #: calls of a method (``receiver.name(...)``), for receivers mypy could not resolve
+    member_calls: list[CallExpr] = field(default_factory=list)
+    #: fully qualified names of the classes the module constructs
+    constructed: set[str] = field(default_factory=set)
 
 
 _NOT_CHILDREN = frozenset(
@@ -226,6 +231,10 @@ class _Walker:
             )
         elif isinstance(node, CallExpr):
             callee = node.callee
+            if isinstance(callee, RefExpr) and isinstance(callee.node, TypeInfo):
+                facts.constructed.add(callee.node.fullname)
+            if isinstance(callee, MemberExpr):
+                facts.member_calls.append(node)
             if isinstance(callee, MemberExpr) and callee.name in DICT_METHODS:
                 key = node.args[0] if node.args else None
                 facts.dict_accesses.append(DictAccess(node, callee.expr, callee.name, key))
