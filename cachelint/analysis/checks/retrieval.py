@@ -394,8 +394,6 @@ class _Flow:
                 self.ev(child, env, depth=depth)
             elif isinstance(child, ast.keyword):
                 self.ev(child.value, env, depth=depth)
-            elif isinstance(child, ast.comprehension):  # pragma: no cover - handled above
-                continue
         return None
 
     def _comprehension(
