@@ -29,6 +29,7 @@ from mypy.nodes import (
     NameExpr,
     OverloadedFuncDef,
     RefExpr,
+    ReturnStmt,
     SymbolNode,
     TypeInfo,
     Var,
@@ -96,10 +97,25 @@ def _decorator_names(decorators: list[Expression]) -> list[str]:
     return names
 
 
+def _may_return_awaitable(func: FuncDef) -> bool:
+    """An unannotated ``def`` whose returns include a call known to make an awaitable
+    (``loop.run_in_executor(...)``), the ``ast`` engine's rule for unannotated methods."""
+    from cachelint.analysis.behaviour import _AWAITABLE_MAKERS  # see calls._cache_getters
+
+    for node in walk_nodes(func.body):
+        if isinstance(node, ReturnStmt) and isinstance(node.expr, CallExpr):
+            callee = node.expr.callee
+            if isinstance(callee, (NameExpr, MemberExpr)) and callee.name in _AWAITABLE_MAKERS:
+                return True
+    return False
+
+
 def _method_facts(name: str, node: SymbolNode | None) -> policy.MethodFacts | None:
     if isinstance(node, FuncDef):
         returned = node.type.ret_type if isinstance(node.type, CallableType) else None
         awaitable = not node.is_coroutine and is_awaitable_type(returned)
+        if not node.is_coroutine and not awaitable and node.unanalyzed_type is None:
+            awaitable = _may_return_awaitable(node)
         return policy.MethodFacts(name, node.is_coroutine, "none", awaitable)
     if isinstance(node, Decorator):
         func = node.func

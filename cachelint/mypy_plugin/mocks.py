@@ -35,9 +35,10 @@ from mypy.nodes import (
     TypeInfo,
     Var,
 )
-from mypy.types import Instance, NoneType, Type, UnionType, get_proper_type
+from mypy.types import AnyType, Instance, NoneType, Type, UnionType, get_proper_type
 
-from cachelint.mypy_plugin import codes
+from cachelint import catalogue
+from cachelint.mypy_plugin import codes, unresolved
 from cachelint.mypy_plugin.callee import formal_type
 from cachelint.mypy_plugin.retrieval import declared_return
 from cachelint.mypy_plugin.state import RunState
@@ -91,28 +92,36 @@ class _Checker:
     def text(self, node: Expression) -> str:
         return self.state.sources.text(self.tree.path, node)
 
-    def sync_cache(self, typ: Type | None) -> TypeInfo | None:
-        """The sync cache class ``typ`` declares (``X | None`` included; any other union member: None)."""
+    def sync_cache(self, typ: Type | None) -> str | None:
+        """The name of the sync cache class ``typ`` declares (``X | None`` included; any other
+        union member: None).  A class mypy could not import is judged by its name, through the
+        catalogue and the configuration (see :mod:`.unresolved`)."""
         if typ is None:
             return None
         proper = get_proper_type(typ)
         members = proper.items if isinstance(proper, UnionType) else [proper]
-        found: TypeInfo | None = None
+        found: str | None = None
         for member in members:
             member = get_proper_type(member)
             if isinstance(member, NoneType):
                 continue
+            if isinstance(member, AnyType) and member.missing_import_name:
+                name = unresolved.imported_name(self.state, member.missing_import_name)
+                if unresolved.unresolved_kind(self.state, name) != "sync":
+                    return None
+                found = found or name.rpartition(".")[2]
+                continue
             if not isinstance(member, Instance) or self.state.oracle.cache_kind(member.type) != "sync":
                 return None
-            found = found or member.type
+            found = found or member.type.name
         return found
 
-    def report(self, node: Expression, target: str, info: TypeInfo) -> None:
+    def report(self, node: Expression, target: str, cls: str) -> None:
         key = (node.line, node.column)
         if key in self.reported:
             return
         self.reported.add(key)
-        args = {"target": target, "cls": info.name, "cls_name": info.name}
+        args = {"target": target, "cls": cls, "cls_name": cls}
         self.checker.fail(BY_CODE["CLT105"].format(args), node, code=codes.ASYNC_MOCK)
 
     def type_of(self, expr: Expression) -> Type | None:
@@ -158,6 +167,16 @@ class _Checker:
         """``obj.attr = AsyncMock()``: a sync method of a cache (or of a mock specced on one), or an
         attribute declared a sync cache."""
         owner = self.spec_of(lvalue.expr)
+        if isinstance(owner, str):  # specced on a class mypy could not import: the catalogue says
+            entry = catalogue.method(owner, lvalue.name)
+            configured = unresolved.unresolved_kind(self.state, owner) == "sync"
+            if (
+                configured
+                and (entry is None or not entry.is_async)
+                and (entry is not None or lvalue.name in self.state.settings.cache_methods)
+            ):
+                self.report(node, self.text(lvalue), owner.rpartition(".")[2])
+            return
         if owner is None:
             receiver = get_proper_type(self.type_of(lvalue.expr)) if self.type_of(lvalue.expr) else None
             owner = receiver.type if isinstance(receiver, Instance) else None
@@ -170,9 +189,9 @@ class _Checker:
                 return
         if owner is not None and self.state.oracle.cache_kind(owner) == "sync":
             if self.state.oracle.is_sync_method(owner, lvalue.name):
-                self.report(node, self.text(lvalue), owner)
+                self.report(node, self.text(lvalue), owner.name)
 
-    def spec_of(self, expr: Expression) -> TypeInfo | None:
+    def spec_of(self, expr: Expression) -> TypeInfo | str | None:
         """The class ``expr`` is a mock specced on: a name bound to ``MagicMock(spec=Cls)``,
         ``create_autospec(Cls)``..."""
         if not isinstance(expr, NameExpr) or not isinstance(expr.node, Var):
@@ -195,6 +214,8 @@ class _Checker:
                     break
             if isinstance(spec, RefExpr) and isinstance(spec.node, TypeInfo):
                 return spec.node
+            if isinstance(spec, RefExpr) and isinstance(spec.node, Var) and spec.node.is_suppressed_import:
+                return unresolved.imported_name(self.state, spec.fullname)
         return None
 
     def bound(self, target: NameExpr) -> None:
@@ -215,9 +236,9 @@ class _Checker:
             return
         for arg, name in zip(call.args, call.arg_names, strict=True):
             if name == "new_callable" and _is_async_mock(arg):
-                self.report(arg, f"{info.name}.{attribute.value}", info)
+                self.report(arg, f"{info.name}.{attribute.value}", info.name)
             elif name == "new" and isinstance(arg, CallExpr) and _is_async_mock(arg.callee) and _unspecced(arg):
-                self.report(arg, f"{info.name}.{attribute.value}", info)
+                self.report(arg, f"{info.name}.{attribute.value}", info.name)
 
     def run(self) -> None:
         for call in self.facts.mock_calls:

@@ -80,6 +80,34 @@ def _missing_name(typ: Type | None) -> str | None:
     return None
 
 
+def imported_name(state: RunState, name: str) -> str:
+    """mypy names an unresolved ``from m import X`` by the importing module (``here.X``):
+    the name as imported (``m.X``), read from that module's import statements."""
+    module, _, local = name.rpartition(".")
+    tree = state.modules.get(module)
+    if tree is None:
+        return name
+    for imported in tree.imports:
+        if isinstance(imported, ImportFrom) and imported.relative == 0:
+            for original, alias in imported.names:
+                if (alias or original) == local:
+                    return f"{imported.id}.{original}"
+    return name
+
+
+def unresolved_kind(state: RunState, name: str) -> policy.CacheKind | None:
+    """What the catalogue or the configuration says a class mypy could not import is."""
+    client = catalogue.client(name)
+    if client is not None:
+        return client.kind
+    settings = state.settings
+    if policy.matches_any(settings.not_cache_classes, name):
+        return None
+    if policy.matches_any(settings.async_cache_classes, name):
+        return "async"
+    return "sync" if policy.matches_any(settings.sync_cache_classes, name) else None
+
+
 class _Resolver:
     def __init__(self, state: RunState, checker: TypeChecker, tree: MypyFile, own: bool) -> None:
         self.state = state
@@ -111,18 +139,7 @@ class _Resolver:
         return catalogue.INSTANCES.get(name, name)
 
     def imported_name(self, name: str) -> str:
-        """mypy names an unresolved ``from m import X`` by the importing module (``here.X``):
-        the name as imported (``m.X``), read from that module's import statements."""
-        module, _, local = name.rpartition(".")
-        tree = self.state.modules.get(module)
-        if tree is None:
-            return name
-        for imported in tree.imports:
-            if isinstance(imported, ImportFrom) and imported.relative == 0:
-                for original, alias in imported.names:
-                    if (alias or original) == local:
-                        return f"{imported.id}.{original}"
-        return name
+        return imported_name(self.state, name)
 
     def method(self, owner: str, name: str) -> _Method | None:
         """The method as the catalogue or the configuration describes it, when synchronous."""
