@@ -146,6 +146,7 @@ class Knowledge:
         self._bodies = Bodies()
         self._bases: dict[str, tuple[tuple[str, tuple[Ty, ...]], ...]] = {}
         self._params: dict[str, tuple[TypeVarT, ...]] = {}
+        self._typed: dict[tuple[str, tuple[Ty, ...]], list[tuple[ClassSummary | str, Binding]]] = {}
         self._generation = index.generation
 
     def close(self) -> None:
@@ -156,6 +157,7 @@ class Knowledge:
         self._models.clear()
         self._bases.clear()
         self._params.clear()
+        self._typed.clear()
         self._wrappers.clear()
         self._method_bodies.clear()
         self._bodies.clear()
@@ -177,6 +179,7 @@ class Knowledge:
             self._models.clear()
             self._bases.clear()
             self._params.clear()
+            self._typed.clear()
             self._wrappers.clear()
             self._method_bodies.clear()
             self._bodies.clear()
@@ -549,6 +552,13 @@ class Knowledge:
         ``User``; ``Page[Item]`` binds ``Page``'s own parameter to ``Item``.
         """
         self._fresh()
+        key = (qualname, args)
+        found = self._typed.get(key)
+        if found is None:
+            found = self._typed[key] = self._typed_ancestry(qualname, args)
+        return found
+
+    def _typed_ancestry(self, qualname: str, args: tuple[Ty, ...]) -> list[tuple[ClassSummary | str, Binding]]:
         summary = self.index.class_summary(qualname)
         if summary is None:
             return [(qualname, {})]

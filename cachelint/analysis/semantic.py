@@ -63,6 +63,7 @@ _SEQUENCES = frozenset(
 _ITERATOR_BUILTINS = frozenset({"enumerate", "zip", "reversed", "iter", "filter"})
 #: Builtins that collect their argument's elements: name -> the container they build.
 _COLLECTING_BUILTINS = {"sorted": "builtins.list", "list": "builtins.list", "set": "builtins.set"}
+_TYPED_BUILTINS = _ITERATOR_BUILTINS | set(_COLLECTING_BUILTINS) | {"tuple", "next"}
 #: Keywords that leave those builtins' element type as it is.
 _HARMLESS_KEYWORDS = {"sorted": {"key", "reverse"}, "zip": {"strict"}, "enumerate": {"start"}}
 CACHE_GETTERS = frozenset({"get"})
@@ -662,7 +663,7 @@ class FileModel:
             if isinstance(generic, Inst) and isinstance(self.type_of(func.value, scope), ClassRef):
                 return generic
             return None
-        elif isinstance(func, ast.Name) and self.lookup_scope(func.id, scope) is None:
+        elif isinstance(func, ast.Name) and func.id in _TYPED_BUILTINS and self.lookup_scope(func.id, scope) is None:
             found = self._builtin_call(func.id, node, scope)
             if found is not None:
                 return found
