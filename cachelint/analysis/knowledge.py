@@ -700,8 +700,7 @@ class Knowledge:
         if symbol is None:
             owner, _, attr = name.rpartition(".")
             if owner and self.index.class_summary(owner) is not None:  # Settings.create(): a classmethod
-                found = self.method_summary(owner, attr)
-                return self.function_return(*found) if found is not None else None
+                return self.method_return(Inst(owner), attr)
         if symbol is None or symbol[0] == "class":
             return Inst(name)
         if symbol[0] == "function" and isinstance(symbol[1], FunctionSummary):
