@@ -116,20 +116,29 @@ class Visit(NamedTuple):
     scope: Scope
 
 
-#: Where a name sits in an unpacking target: the item index at each level (``(a, (b, c))``: c is (1, 1)).
-Path = tuple[int, ...]
+#: Where a name sits in an unpacking target: the item index at each level (``(a, (b, c))``: c is
+#: (1, 1)); items after a ``*rest`` count from the end, and ``*rest`` itself is :data:`REST`.
+Path = tuple[int | str, ...]
+REST = "*"
 
 
 def _target_paths(target: ast.expr, path: Path = ()) -> Iterator[tuple[str, ast.expr, Path | None]]:
-    """Names bound by an assignment target with their unpacking path; None below a ``*rest``."""
+    """Names bound by an assignment target with their unpacking path; None when it is unknown."""
     if isinstance(target, ast.Name):
         yield target.id, target, path
     elif isinstance(target, (ast.Tuple, ast.List)):
-        starred = any(isinstance(elt, ast.Starred) for elt in target.elts)
+        after_star = False
         for index, elt in enumerate(target.elts):
-            inner = elt.value if isinstance(elt, ast.Starred) else elt
-            for name, node, sub in _target_paths(inner, (*path, index)):
-                yield name, node, None if starred else sub
+            if isinstance(elt, ast.Starred):
+                after_star = True
+                if isinstance(elt.value, ast.Name):
+                    yield elt.value.id, elt.value, (*path, REST)
+                else:  # ``a, *(b, c) = ...``: legal, and never worth typing
+                    for name, node, _ in _target_paths(elt.value, path):
+                        yield name, node, None
+                continue
+            position = index - len(target.elts) if after_star else index
+            yield from _target_paths(elt, (*path, position))
     elif isinstance(target, ast.Starred):
         for name, node, _ in _target_paths(target.value, path):
             yield name, node, None
@@ -509,7 +518,8 @@ class FileModel:
         for index in path:
             if value is not None:
                 if (
-                    isinstance(value, (ast.Tuple, ast.List))
+                    isinstance(index, int)
+                    and isinstance(value, (ast.Tuple, ast.List))
                     and not any(isinstance(elt, ast.Starred) for elt in value.elts)
                     and -len(value.elts) <= index < len(value.elts)
                 ):
@@ -518,7 +528,15 @@ class FileModel:
                 ty = self.type_of(value, scope)
                 value = None
             ty = without_none(ty)
-            if isinstance(ty, Inst) and ty.qualname == "builtins.tuple":
+            if index == REST:
+                # ``first, *rest = items``: a list of the elements (of a tuple's, only when all alike).
+                if isinstance(ty, Inst) and ty.qualname == "builtins.tuple":
+                    alike = set(ty.args) - {Inst("builtins.Ellipsis")}
+                    element = next(iter(alike)) if len(alike) == 1 else None
+                else:
+                    element = element_type(ty)
+                ty = Inst("builtins.list", (element,)) if element is not None else None
+            elif isinstance(ty, Inst) and ty.qualname == "builtins.tuple" and isinstance(index, int):
                 ty = item_type(ty, index)
             else:
                 ty = element_type(ty)
