@@ -99,19 +99,38 @@ class _Flow:
         self.sinks = check.sinks
         self.scope = scope
         self.taint: dict[int, Untyped | None] = {}
-        self.returns: Declared | None = None
-        self.yields: Declared | None = None
-        self.cache_get = False
+        self._declared: tuple[Declared | None, Declared | None] | None = None
         node = scope.node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
-            self.cache_get = self._is_cache_get(node)
-            if _is_generator(node):
-                ty = self.ctx.knowledge.resolver.resolve(node.returns, scope.parent or scope)
+        self.cache_get = isinstance(node, ast.FunctionDef) and node.returns is not None and self._is_cache_get(node)
+
+    @property
+    def returns(self) -> Declared | None:
+        """What a ``return`` meets: the declared return type (None in a generator)."""
+        return self._declarations()[0]
+
+    @property
+    def yields(self) -> Declared | None:
+        """What a ``yield`` meets: the item type of the declared iterator."""
+        return self._declarations()[1]
+
+    def _declarations(self) -> tuple[Declared | None, Declared | None]:
+        # Computed on the first return or yield that carries an unvalidated value:
+        # most functions never need it.
+        if self._declared is None:
+            self._declared = (None, None)
+            node = self.scope.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+                ty = self.ctx.knowledge.resolver.resolve(node.returns, self.scope.parent or self.scope)
                 element = policy.yielded_type(self.sinks.facts(ty))
-                sink = policy.typed_sink(element, extra_model_bases=self.ctx.settings.extra_model_bases)
-                self.yields = Declared(sink, self.ctx.source(node.returns))
-            else:
-                self.returns = self.sinks.annotation(node.returns, scope.parent or scope, typevars=self.cache_get)
+                # Only a function declared to return an iterator may be a generator whose
+                # ``return`` is no sink; walking the body is needed only then.
+                if element is not None and _is_generator(node):
+                    sink = policy.typed_sink(element, extra_model_bases=self.ctx.settings.extra_model_bases)
+                    self._declared = (None, Declared(sink, self.ctx.source(node.returns)))
+                else:
+                    returns = Declared(self.sinks.sink(ty, typevars=self.cache_get), self.ctx.source(node.returns))
+                    self._declared = (returns, None)
+        return self._declared
 
     def _is_cache_get(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """A cache class's own ``get``: its declared return is a promise its body must keep."""
@@ -148,10 +167,10 @@ class _Flow:
                 self.ev(stmt.target, env)
             return env
         if isinstance(stmt, ast.Return):
-            if stmt.value is not None:
-                self.ev(stmt.value, env)
-                if self.returns is not None and self.returns.sink is not None:
-                    self._report_flow(stmt.value, f"returned as {self.returns.text}", self.returns.sink)
+            if stmt.value is not None and self._carries(stmt.value, env):
+                returns = self.returns
+                if returns is not None and returns.sink is not None:
+                    self._report_flow(stmt.value, f"returned as {returns.text}", returns.sink)
             return None
         if isinstance(stmt, ast.If):
             return self._if(stmt.test, stmt.body, stmt.orelse, env, depth)
@@ -380,10 +399,10 @@ class _Flow:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, env, depth)
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            if node.value is not None:
-                self.ev(node.value, env, depth=depth)
-                if isinstance(node, ast.Yield) and self.yields is not None and self.yields.sink is not None:
-                    self._report_flow(node.value, f"yielded as an item of {self.yields.text}", self.yields.sink)
+            if node.value is not None and self._carries(node.value, env, depth) and isinstance(node, ast.Yield):
+                yields = self.yields
+                if yields is not None and yields.sink is not None:
+                    self._report_flow(node.value, f"yielded as an item of {yields.text}", yields.sink)
             return None
         if isinstance(node, ast.Starred):
             return self.ev(node.value, env, depth=depth)
@@ -539,6 +558,11 @@ class _Flow:
         return Untyped(shown, method, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
     # -- reporting -------------------------------------------------------------------
+
+    def _carries(self, value: ast.expr, env: Env, depth: int = 0) -> bool:
+        """Evaluate ``value``; whether any part of it hands on an unvalidated source."""
+        self.ev(value, env, depth=depth)
+        return next(self._leaves(value), None) is not None
 
     def _report_flow(self, value: ast.expr, use: str, sink: SinkFacts) -> None:
         """Report each part of ``value`` through which an unvalidated source flows into the sink."""
