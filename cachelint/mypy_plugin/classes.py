@@ -179,11 +179,11 @@ def class_facts(info: TypeInfo, stubs: Callable[[str], bool] = lambda module: Fa
     return policy.ClassFacts(info.fullname, tuple(mro), methods, tuple(decorators))
 
 
-def _unsettled(info: TypeInfo) -> bool:
+def _unsettled(info: TypeInfo, stubs: Callable[[str], bool] = lambda module: False) -> bool:
     """Whether a decorated method along the MRO has not been type checked yet (its decorated
     type, hence its sync-ness, is not known until mypy checks the defining module)."""
     for base in info.mro:
-        if base.module_name in _LANGUAGE_MODULES:
+        if base.module_name in _LANGUAGE_MODULES or stubs(base.module_name):
             continue
         for symbol in base.names.values():
             node = symbol.node
@@ -225,7 +225,7 @@ class ClassOracle:
     def settled(self, info: TypeInfo) -> bool:
         """Whether what is known of ``info`` is final: answers about an unsettled class (a
         decorated method mypy has not checked yet) must not be remembered."""
-        return info.fullname in self._facts or not _unsettled(info)
+        return info.fullname in self._facts or not _unsettled(info, self._is_stub)
 
     def cache_kind(self, info: TypeInfo) -> CacheKind | None:
         """``"sync"``/``"async"``/None, by :func:`policy.cache_kind`."""

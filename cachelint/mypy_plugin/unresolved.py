@@ -52,12 +52,32 @@ class _Method:
     untyped_return: bool
 
 
+_CATALOGUED_PACKAGES = frozenset(
+    name.split(".", 1)[0] for client in catalogue.CLIENTS for name in client.names
+) | frozenset(name.split(".", 1)[0] for name in (*catalogue.INSTANCES, *catalogue.FACTORIES))
+
+
 def might_have_unresolved(state: RunState, tree: MypyFile) -> bool:
-    """A cheap test before the walk: the module imports a module mypy does not have."""
+    """A cheap test before the walk: the module imports, from a module mypy does not have,
+    a catalogued package or a name the configuration lists as a sync cache."""
+    settings = state.settings
     for imported in tree.imports:
-        ids = [getattr(imported, "id", "")] + [item[0] for item in getattr(imported, "ids", [])]
-        if any(module and module not in state.modules for module in ids):
-            return True
+        if isinstance(imported, ImportFrom):
+            if imported.relative or imported.id in state.modules:
+                continue
+            if imported.id.split(".", 1)[0] in _CATALOGUED_PACKAGES:
+                return True
+            for name, _ in imported.names:
+                if policy.matches_any(settings.sync_cache_classes, f"{imported.id}.{name}"):
+                    return True
+        else:
+            for module, _ in getattr(imported, "ids", []):
+                if module not in state.modules and module.split(".", 1)[0] in _CATALOGUED_PACKAGES:
+                    return True
+                if module not in state.modules and any(
+                    "." in entry and entry.startswith(module + ".") for entry in settings.sync_cache_classes
+                ):
+                    return True
     return False
 
 
