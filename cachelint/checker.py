@@ -272,6 +272,7 @@ class ImportGraph:
             direct.update(self.resolve(qualname))
             negatives.update(self._missing[qualname])
         direct.discard(module.name)
+        # Installed sources the engine read join the key through EngineResult.external.
         own = self.index.module_path(module.name)
         if (
             own is not None

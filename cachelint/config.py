@@ -53,6 +53,10 @@ class Settings:
     #: Classes known to be asynchronous caches; never reported, even if a name
     #: also matches ``sync_cache_classes``.
     async_cache_classes: tuple[str, ...] = ()
+    #: Classes that are never caches, whatever their name, structure or the
+    #: catalogue says (bare or dotted names, as above; subclasses count).  Takes
+    #: away what recognition without configuration would find.
+    not_cache_classes: tuple[str, ...] = ()
     #: Methods assumed synchronous on a configured sync class whose source is
     #: not available to the index.
     cache_methods: tuple[str, ...] = ("get", "set", "delete")
@@ -70,6 +74,11 @@ class Settings:
     #: Folders whose modules the project index resolves imports into.  Default:
     #: the folder of the ``pyproject.toml`` and its ``src/``.
     source_roots: tuple[Path, ...] = ()
+    #: Folders whose modules resolve too, after ``source_roots``' defaults: the
+    #: governing configuration's folder when the nearest ``pyproject.toml`` is a
+    #: sub-project's without a ``[tool.cachelint]`` section (imports written
+    #: from the repository root).  Set by discovery, not by the user.
+    import_roots: tuple[Path, ...] = ()
     #: mypy plugin: type untyped sync ``get`` results as ``object`` so every
     #: unvalidated use is a type error (CLT103).
     strict_retrievals: bool = True
@@ -114,7 +123,13 @@ class Settings:
     def effective_source_roots(self) -> tuple[Path, ...]:
         if self.source_roots:
             return self.source_roots
-        return (self.root, self.root / "src")
+        # The governing configuration's folder first: a file then has the dotted name the
+        # repository's imports give it (``backend.app.cache``), whichever file is read first.
+        roots = [root for extra in self.import_roots for root in (extra, extra / "src")]
+        roots += [self.root, self.root / "src"]
+        if (self.root / "__init__.py").is_file():  # the project folder is itself a package
+            roots.append(import_root(self.root))
+        return tuple(dict.fromkeys(roots))
 
     @cached_property
     def _fingerprint(self) -> str:
@@ -183,6 +198,7 @@ def _paths(value: object, key: str, where: str, root: Path) -> tuple[Path, ...]:
 _PARSERS: dict[str, Callable[[object, str, str], object]] = {
     "sync-cache-classes": _str_list,
     "async-cache-classes": _str_list,
+    "not-cache-classes": _str_list,
     "cache-methods": _str_list,
     "method-signatures": _signatures,
     "extra-model-bases": _str_list,
@@ -231,6 +247,41 @@ def settings_from_mapping(
     return settings
 
 
+CONFIG_FILE = "cachelint.toml"
+
+
+def _has_section(pyproject: Path) -> bool:
+    """Whether a ``pyproject.toml`` has a ``[tool.cachelint]`` table (an unreadable one counts,
+    so that its error is reported rather than skipped)."""
+    try:
+        with pyproject.open("rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return True
+    tool = document.get("tool")
+    return isinstance(tool, dict) and SECTION in tool
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration that governs ``start``, found as ruff finds its own.
+
+    The nearest ``cachelint.toml`` (top-level keys), or the nearest
+    ``pyproject.toml`` that has a ``[tool.cachelint]`` section, at or above
+    ``start``.  A ``pyproject.toml`` without the section does not shadow its
+    parent's configuration.
+    """
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own
+        path = candidate / "pyproject.toml"
+        if path.is_file() and _has_section(path):
+            return path
+    return None
+
+
 def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` (a file or folder)."""
     folder = start if start.is_dir() else start.parent
@@ -255,9 +306,13 @@ def settings_from_pyproject(pyproject: Path, *, warn: Callable[[str], None] = _w
         raise ConfigError(f"{pyproject}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
         raise ConfigError(f"{pyproject}: cannot read: {error.strerror or error}") from None
-    tool = document.get("tool", {})
-    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
-    where = f"{pyproject} [tool.{SECTION}]"
+    if pyproject.name == CONFIG_FILE:
+        table: object = document
+        where = str(pyproject)
+    else:
+        tool = document.get("tool", {})
+        table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
+        where = f"{pyproject} [tool.{SECTION}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
     return settings_from_mapping(table, root=pyproject.parent.resolve(), where=where, config_path=pyproject, warn=warn)
@@ -287,18 +342,34 @@ def default_settings(root: Path) -> Settings:
 
 
 def load_settings(start: Path | str = ".", *, warn: Callable[[str], None] = _warn_stderr) -> Settings:
-    """Settings for files at or below ``start``, from the nearest ``pyproject.toml``.
+    """Settings for files at or below ``start``: the governing configuration's (:func:`find_config`).
 
-    Parsed once per configuration file per process.  Without a
-    ``pyproject.toml`` the defaults apply, rooted at ``start``'s folder.
+    The project's root is the nearest ``pyproject.toml``'s folder; when that
+    file has no ``[tool.cachelint]`` section, the values come from the
+    configuration above it, whose folder stays an import root (a sub-project
+    importing ``from backend.x import ...`` as the repository does).  Parsed
+    once per configuration file per process.  Without any configuration or
+    ``pyproject.toml`` the defaults apply, rooted at ``start``'s package root.
     """
     start_path = Path(start)
     pyproject = find_pyproject(start_path)
-    if pyproject is None:
-        return default_settings(import_root(start_path))
-    cached = _CACHE.get(pyproject)
+    config = find_config(start_path)
+    if config is None:
+        if pyproject is None:
+            return default_settings(import_root(start_path))
+        config = pyproject
+    nested = pyproject is not None and config.parent.resolve() in pyproject.parent.resolve().parents
+    key = pyproject if nested and pyproject is not None else config
+    cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    settings = settings_from_pyproject(pyproject, warn=warn)
-    _CACHE[pyproject] = settings
+    settings = _CACHE.get(config)
+    if settings is None:
+        settings = _CACHE[config] = settings_from_pyproject(config, warn=warn)
+    if key != config:
+        assert pyproject is not None
+        settings = settings.replace(
+            root=pyproject.parent.resolve(), import_roots=(*settings.import_roots, settings.root)
+        )
+        _CACHE[key] = settings
     return settings

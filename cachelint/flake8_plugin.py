@@ -28,6 +28,7 @@ CONFIG_ERROR_CODE = "CLT000"
 _OPTIONS: dict[str, tuple[str, bool]] = {
     "cachelint-sync-cache-classes": ("sync_cache_classes", False),
     "cachelint-async-cache-classes": ("async_cache_classes", False),
+    "cachelint-not-cache-classes": ("not_cache_classes", False),
     "cachelint-cache-methods": ("cache_methods", False),
     "cachelint-extra-model-bases": ("extra_model_bases", False),
     "cachelint-validators": ("validators", False),

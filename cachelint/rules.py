@@ -166,35 +166,54 @@ CATALOG: tuple[Rule, ...] = (
         default_enabled=True,
         mypy_code="cachelint-await-sync",
         what=(
-            "Finds `await` applied to the call of a cache method that is a plain "
-            "`def` on a synchronous cache class (`CacheManager` by default, every "
-            "class listed in `sync-cache-classes`, and their subclasses)."
+            "Finds `await` applied to the call of a cache method that is proven "
+            "synchronous: a plain `def` (through transparent decorators) that "
+            "cannot return an awaitable, on a class the engine knows to be a "
+            "synchronous cache -- a catalogued client (redis-py `Redis`, "
+            "pymemcache, diskcache, cachetools, Django's cache, Flask-Caching, "
+            "cachelib, dogpile), a project class that is a cache by structure, a "
+            "class listed in `sync-cache-classes`, or a subclass of these. The "
+            "same call's result handed to something that awaits it is reported "
+            "too, at the argument: `asyncio.gather`, `wait_for`, `shield`, "
+            "`create_task`, `ensure_future`, `wait`, `TaskGroup.create_task` "
+            "(`async with asyncio.TaskGroup() as tg`) and `loop.create_task`."
         ),
         why=(
             "A synchronous method returns its value, not an awaitable, so the "
             "`await` raises `TypeError: object ... can't be used in 'await' "
-            "expression` at run time. Code that swallows cache errors turns this "
-            "into a cache that never hits; tests that replace the cache with "
-            "`AsyncMock()` hide it completely."
+            "expression` at run time, and `asyncio.gather(cache.get(...))` or "
+            "`create_task(...)` raises `TypeError` the same way. Code that "
+            "swallows cache errors turns this into a cache that never hits; tests "
+            "that replace the cache with `AsyncMock()` hide it completely."
         ),
         example=(
             "async def analyze(deps: Deps) -> list[PatternAnalysis]:\n"
-            '    cached = await deps.cache_manager.get("patterns", key)'
+            '    cached = await deps.cache_manager.get("patterns", key)\n'
+            "    texts, counts = await asyncio.gather(\n"
+            '        cache.get("texts", key), cache.get("counts", key)\n'
+            "    )"
         ),
         use_instead=(
             "cache = AsyncCacheManager(deps.cache_manager)\n"
-            'cached = await cache.get_list(CacheKey("patterns", key), PatternAnalysis)'
+            'cached = await cache.get_list(CacheKey("patterns", key), PatternAnalysis)\n'
+            "texts, counts = await asyncio.gather(\n"
+            '    asyncio.to_thread(sync_cache.get, "texts", key),\n'
+            '    asyncio.to_thread(sync_cache.get, "counts", key),\n'
+            ")"
         ),
         fix_safety=(
-            "The codemod rewrites the call to the typed async API only when it "
-            "knows the model class (from the enclosing function's return "
+            "The codemod rewrites an awaited call to the typed async API only when "
+            "it knows the model class (from the enclosing function's return "
             "annotation or the annotated target); the value then comes back "
-            "validated. Where it cannot know the type it reports the site instead."
+            "validated. Where it cannot know the type it reports the site "
+            "instead. A result handed to `gather`/`create_task` is reported, "
+            "never rewritten: whether to offload or to switch APIs is the author's choice."
         ),
         fixes=(TYPED_API_FIX,),
         options=(
             "sync-cache-classes",
             "async-cache-classes",
+            "not-cache-classes",
             "cache-methods",
             "receiver-name-patterns",
             "source-roots",
@@ -238,6 +257,7 @@ CATALOG: tuple[Rule, ...] = (
         options=(
             "sync-cache-classes",
             "async-cache-classes",
+            "not-cache-classes",
             "method-signatures",
             "cache-methods",
             "receiver-name-patterns",
@@ -246,7 +266,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule(
         code="CLT103",
         name="untyped-cache-retrieval",
-        summary="untyped value read from a cache used without validation",
+        summary="untyped value read from a cache reaches a typed sink without validation",
         message=(
             "'{name}' comes from {cls}.{method}() (untyped) and is {use} without "
             "validation; validate it with {fix} or use AsyncCacheManager.get_model/get_list"
@@ -255,32 +275,87 @@ CATALOG: tuple[Rule, ...] = (
         default_enabled=True,
         mypy_code="cachelint-untyped-retrieval",
         what=(
-            "Finds a value read from a cache whose `get` returns `Any` or is "
-            "unannotated, then returned, yielded, attribute-accessed, "
-            "subscripted, iterated, passed on or assigned to an annotated target "
-            "without `Model.model_validate`, `TypeAdapter(...).validate_python`, "
-            "an `isinstance` guard or the typed async API."
+            "Finds a value read from a synchronous cache whose `get` returns "
+            "`Any` or is unannotated (and, inside a cache class, backend data its "
+            "own `get` returns) that reaches a *typed sink* before anything "
+            "validates it. A sink is a structured declared type: a Pydantic "
+            "model, dataclass, attrs class, `TypedDict`, `NamedTuple`, msgspec "
+            "`Struct`, a container of them, or a TypeVar bound to one. The value "
+            "meets it when it is returned or yielded under such a return "
+            "annotation, passed to a parameter so declared, assigned to a target "
+            "so annotated (a variable or a typed field), spread into a constructor "
+            "that does not validate (dataclass, attrs, `NamedTuple`, "
+            "`model_construct`), `cast` to such a type, or read through an "
+            "attribute that no builtin container or string has (`data.latest`). "
+            "Every sink is reported, not only the first use of a name.\n\n"
+            "The value is followed per path through plain assignment, `x or {}`, "
+            "conditional expressions, subscripts and decoders: `.decode()`, "
+            "`json.loads`, `orjson.loads` and `pickle.loads` keep it unvalidated. "
+            "Only a validator (`Model.model_validate`, "
+            "`TypeAdapter(...).validate_python`, `Model(**x)` of a Pydantic model, "
+            "a configured validator) or an `isinstance` guard against a structured "
+            "class clears it, and only on the path it guards: a branch that returns "
+            "the raw value while another validates is reported.\n\n"
+            "Not uses: scalars, `Any`, `object`, `str`, `bytes` and "
+            "`dict[str, Any]` as the declared type (also as the element type), "
+            "comparisons and `assert`s, coercions to scalars (`int(x)`, `str(x)`) "
+            "and `cast` to a scalar, decoders, subscripting or iterating untyped "
+            "data, inspection (`isinstance`, `type`, `callable`, `id`, `repr`, "
+            "`inspect.isawaitable`), logging, and handing the value back to the "
+            "cache.\n\n"
+            "Inside a cache class, a `get` declared to return a model or a "
+            "TypeVar (`class Store(Generic[T])`, `def get(...) -> T | None`) that "
+            "returns a client's untyped `get`, `json.loads`/`pickle.loads` of it, "
+            "or a value from a `dict` of `Any` is reported at that `return`: the "
+            "annotation promises what the code never checks. A cache class's own "
+            "tests (a test module, test function or `TestCase` that constructs the "
+            "cache class) are not reported."
         ),
         why=(
             "Whatever was stored comes back: a dict where a model is expected, a "
             "model from an older schema, or a legacy object. The type checker "
-            "cannot help because the value is `Any`; the error surfaces later, "
-            "far from the cache (`'PatternAnalysis' object has no attribute 'get'`)."
+            "cannot help because the value is `Any` (or a `cast`/TypeVar claims "
+            "a type nothing checked); the error surfaces later, far from the "
+            "cache (`'dict' object has no attribute 'latest'`). Where the value "
+            "only meets `Any`, a scalar or a comparison, nothing relies on its "
+            "structure, so the rule stays quiet."
         ),
-        example=('cached = deps.cache_manager.get("patterns", key)\nif cached:\n    return cached'),
+        example=(
+            "async def analyze(deps: Deps) -> list[PatternAnalysis]:\n"
+            '    cached = deps.cache_manager.get("patterns", key)\n'
+            "    if cached:\n"
+            "        return cached\n"
+            "\n"
+            "class Store(Generic[T]):\n"
+            "    def get(self, key: str) -> T | None:\n"
+            "        raw = self._redis.get(key)\n"
+            "        return json.loads(raw) if raw else None"
+        ),
         use_instead=(
-            'cached = deps.cache_manager.get("patterns", key)\n'
-            "if cached is not None:\n"
-            "    return TypeAdapter(list[PatternAnalysis]).validate_python(cached)"
+            "async def analyze(deps: Deps) -> list[PatternAnalysis]:\n"
+            "    cache = AsyncCacheManager(deps.cache_manager)\n"
+            '    cached = await cache.get_list(CacheKey("patterns", key), PatternAnalysis)\n'
+            "    if cached is not None:\n"
+            "        return cached\n"
+            "\n"
+            "class Store(Generic[T]):\n"
+            "    def __init__(self, client: Redis, kind: type[T]) -> None:\n"
+            "        self._redis, self._adapter = client, TypeAdapter(kind)\n"
+            "\n"
+            "    def get(self, key: str) -> T | None:\n"
+            "        raw = self._redis.get(key)\n"
+            "        return self._adapter.validate_json(raw) if raw else None"
         ),
         fix_safety=(
             "Fixed as a side effect of the CLT101/CLT102 rewrite (the typed API "
             "validates). A value that does not come from a rewritten call is "
             "wrapped in validation with the type the sink declares, only with "
-            "`--unsafe-fixes`."
+            "`--unsafe-fixes`: bad cached data now raises where it used to pass. "
+            "The message names the validating call for the sink (`M.model_validate(...)`, "
+            "`TypeAdapter(list[M]).validate_python(...)`, `msgspec.convert(...)`)."
         ),
         fixes=(VALIDATE_FIX,),
-        options=("validators", "extra-model-bases", "sync-cache-classes", "strict-retrievals"),
+        options=("validators", "extra-model-bases", "sync-cache-classes", "not-cache-classes", "strict-retrievals"),
     ),
     Rule(
         code="CLT104",
@@ -319,6 +394,7 @@ CATALOG: tuple[Rule, ...] = (
         options=(
             "sync-cache-classes",
             "async-cache-classes",
+            "not-cache-classes",
             "cache-methods",
             "receiver-name-patterns",
             "source-roots",
@@ -354,7 +430,7 @@ CATALOG: tuple[Rule, ...] = (
             "(both imports added); the test's assertions were written against the async mock and must be reviewed."
         ),
         fixes=(AUTOSPEC_FIX,),
-        options=("sync-cache-classes", "async-cache-classes"),
+        options=("sync-cache-classes", "async-cache-classes", "not-cache-classes"),
     ),
     Rule(
         code="CLT106",
@@ -395,6 +471,7 @@ CATALOG: tuple[Rule, ...] = (
 OPTIONS: dict[str, str] = {
     "sync-cache-classes": "classes whose methods are synchronous cache methods (bare or dotted; subclasses too)",
     "async-cache-classes": "classes known to be asynchronous caches: never reported",
+    "not-cache-classes": "classes that are never caches, whatever the catalogue or their structure says",
     "cache-methods": "methods assumed synchronous on a configured class whose source the project does not have",
     "method-signatures": 'signatures of such methods, `"Class.method" = "(cache_type, content_key)"`',
     "receiver-name-patterns": "opt-in: receivers of unknown type whose name matches a pattern count as caches",

@@ -127,6 +127,8 @@ class SettingsByFolder:
         if folder in self._nearest:
             return self._nearest[folder]
         candidate = os.path.join(folder, "pyproject.toml")
+        if not os.path.isfile(candidate):  # a cachelint.toml governs like a pyproject.toml
+            candidate = os.path.join(folder, "cachelint.toml")
         if os.path.isfile(candidate):
             found: str | None = candidate
         else:

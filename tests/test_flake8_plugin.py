@@ -13,14 +13,15 @@ from typing import Any
 class CacheManager:
     def get(self, cache_type: str, content_key: str) -> Any: ...
 
-class LegacyCache:
+class LegacyStore:
+    # Neither named like a cache nor a get with a set/delete: a cache only when configured.
     def get(self, key: str) -> Any: ...
 """
 
 USER_MODULE = """
-from caches import CacheManager, LegacyCache
+from caches import CacheManager, LegacyStore
 
-async def read(cache: CacheManager, legacy: LegacyCache) -> None:
+async def read(cache: CacheManager, legacy: LegacyStore) -> None:
     await cache.get("t", "k")
     await cache.get("t", "k")  # noqa: CLT101
     await legacy.get("k")
@@ -55,14 +56,14 @@ def test_reports_with_position_and_respects_noqa(tmp_path: Path) -> None:
 
 
 def test_config_names_more_sync_classes(tmp_path: Path) -> None:
-    project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyCache"]')
+    project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyStore"]')
     result = _flake8(project, "--select", "CLT101", "user.py")
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["user.py:5:5", "user.py:7:5"]
 
 
 def test_flake8_option_overrides_pyproject(tmp_path: Path) -> None:
-    project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyCache"]')
-    result = _flake8(project, "--select", "CLT101", "--cachelint-sync-cache-classes=LegacyCache", "user.py")
+    project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyStore"]')
+    result = _flake8(project, "--select", "CLT101", "--cachelint-not-cache-classes=CacheManager", "user.py")
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["user.py:7:5"]
 
 

@@ -82,17 +82,15 @@ class EngineResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[EngineError] = field(default_factory=list)
     #: Files outside the project (installed packages) the engine read for this
-    #: file; the result cache watches them.  Filled from the index's
-    #: ``installed_files(module_name)`` when the index provides it.
+    #: file; the result cache watches them.  The index's record of installed
+    #: sources read in this process: a superset of what this file's check read.
     external: tuple[str, ...] = ()
 
 
-def _installed_files(index: object, module_name: str) -> tuple[str, ...]:
-    """The hook for the index's record of installed files read for a module (absent: none)."""
-    reads = getattr(index, "installed_files", None)
-    if not callable(reads):
-        return ()
-    return tuple(sorted(str(path) for path in reads(module_name)))
+def _installed_files(index: ProjectIndex, module_name: str) -> tuple[str, ...]:
+    """Installed (site-packages) sources the index has read, usually none."""
+    del module_name  # the index records reads per process, not per module
+    return tuple(sorted(str(path) for path in index.installed_sources()))
 
 
 def _name(check: Callable[..., object]) -> str:

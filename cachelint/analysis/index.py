@@ -11,6 +11,15 @@ names.  It never infers anything from unannotated code.
 Summaries are memoised by file path and modification time, so the file
 flake8 is linting and the same file reached through an import share one
 summary, and a long-lived process notices edits.
+
+A module the project does not have may be *installed*: the index then reads
+it from the interpreter's site-packages (``*-stubs`` packages and ``.pyi``
+stubs before ``.py`` sources), lazily, only when a lookup reaches it.  That
+reading is bounded per index (:data:`MAX_INSTALLED_FILES` files of at most
+:data:`MAX_INSTALLED_BYTES` bytes each; beyond that an installed module is
+unknown), and the files read are reported by :meth:`ProjectIndex.installed_sources`
+so a result cache can watch them.  Packages whose meaning the engine knows by
+table (``typing_extensions``, pydantic, attrs) are never read.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import ast
 import builtins
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +37,16 @@ from cachelint.analysis.signature import Signature
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _MAX_HOPS = 16
+#: At most this many installed files are read per index (per configuration per process).
+MAX_INSTALLED_FILES = 64
+#: An installed file larger than this is not read (its names stay unknown).
+MAX_INSTALLED_BYTES = 512 * 1024
+#: Installed packages the engine knows by table and never reads.
+_TABLED_PACKAGES = frozenset(
+    {"typing_extensions", "mypy_extensions", "pydantic", "pydantic_core", "attr", "attrs", "typing_inspection"}
+)
+#: Calls whose arguments a summary keeps (the rest keep only the callee): they carry types.
+_TYPED_CALLS = frozenset({"TypeVar", "TypeAdapter", "cast"})
 
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
 
@@ -71,6 +91,23 @@ class ClassSummary:
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
     #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
     instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: PEP 695 type parameters (``class Repo[T]:``), in order.
+    type_params: tuple[str, ...] = ()
+
+
+class Declared(ast.expr):
+    """A summary-only operand whose type is the annotation it carries.
+
+    ``self._cache = cache or CacheManager()`` is summarised with the parameter
+    ``cache`` replaced by ``Declared(<its annotation>)``, so the value's type
+    can be read later without the function's scope.
+    """
+
+    _fields = ("annotation",)
+
+    def __init__(self, annotation: ast.expr) -> None:
+        super().__init__()
+        self.annotation = annotation
 
 
 @dataclass
@@ -85,6 +122,8 @@ class ModuleSummary:
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
     #: Module-level names: ("ann", annotation) or ("value", assigned expression).
     variables: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: Read from an installed package (site-packages), not from the project.
+    installed: bool = False
 
     @property
     def package(self) -> str:
@@ -207,6 +246,7 @@ def _summarize_class(node: ast.ClassDef, module: ModuleSummary) -> ClassSummary:
         module=module,
         bases=list(node.bases),
         decorators=frozenset(_decorator_name(d, module) for d in node.decorator_list),
+        type_params=_type_params(node),
     )
     attr_conflicts: set[str] = set()
     for stmt in node.body:
@@ -242,14 +282,39 @@ def _field_aliases(value: ast.expr | None) -> list[str]:
     ]
 
 
-def _slim(value: ast.expr) -> ast.expr:
+def _type_params(node: ast.ClassDef) -> tuple[str, ...]:
+    # ``type_params`` exists from Python 3.12 on.
+    names = (getattr(param, "name", None) for param in getattr(node, "type_params", ()))
+    return tuple(name for name in names if isinstance(name, str))
+
+
+def _slim(value: ast.expr, params: dict[str, ast.expr] | None = None, depth: int = 0) -> ast.expr:
     """The part of an assigned value the engine reads: summaries live as long as the
     process, so they must not keep whole expressions (a module-level dict literal,
-    a call's arguments) alive.  Only aliases and constructor calls are ever read."""
+    a call's arguments) alive.  Only aliases, calls (their callee; the arguments of
+    ``TypeVar``/``TypeAdapter``/``cast``), and the operands of ``a or b`` and
+    ``a if c else b`` are ever read.  ``params`` maps a method's annotated
+    parameters, which an operand may name, to their annotations."""
+    if params and isinstance(value, ast.Name) and value.id in params:
+        return Declared(annotation=params[value.id])
     if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BinOp, ast.Constant)):
         return value
     if isinstance(value, ast.Call):
-        return ast.Call(func=value.func, args=[], keywords=[])
+        func = value.func
+        spelled = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if spelled == "TypeVar":
+            return value  # its name, constraints and bound: all small
+        if spelled in _TYPED_CALLS:
+            return ast.Call(func=func, args=value.args[:1], keywords=[])  # the type, not the value
+        return ast.Call(func=func, args=[], keywords=[])
+    if depth < 4 and isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return ast.BoolOp(op=value.op, values=[_slim(v, params, depth + 1) for v in value.values])
+    if depth < 4 and isinstance(value, ast.IfExp):
+        return ast.IfExp(
+            test=ast.Constant(value=None),
+            body=_slim(value.body, params, depth + 1),
+            orelse=_slim(value.orelse, params, depth + 1),
+        )
     return ast.Constant(value=None)
 
 
@@ -297,7 +362,7 @@ def _collect_self_attrs(
         elif isinstance(value, ast.Name) and value.id in params:
             _record(attrs, conflicts, target.attr, ("ann", params[value.id]))
         elif value is not None:
-            _record(attrs, conflicts, target.attr, ("value", _slim(value)))
+            _record(attrs, conflicts, target.attr, ("value", _slim(value, params)))
 
 
 def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:
@@ -388,6 +453,10 @@ class ProjectIndex:
         # path -> (mtime_ns or -1, hash of the source or None, summary or None if unparsable)
         self._by_path: dict[Path, tuple[int, int | None, ModuleSummary | None]] = {}
         self._lookups: dict[str, Symbol | None] = {}
+        # site-packages folders, found on first need; module name -> installed file.
+        self._installed_roots: tuple[str, ...] | None = None
+        self._installed_paths: dict[str, Path | None] = {}
+        self._installed_read: list[Path] = []
 
     def close(self) -> None:
         """Drop every summary, breaking the class <-> module reference cycles."""
@@ -397,6 +466,7 @@ class ProjectIndex:
         self._modules.clear()
         self._lookups.clear()
         self._paths.clear()
+        self._installed_paths.clear()
 
     # -- modules -------------------------------------------------------------
 
@@ -436,12 +506,78 @@ class ProjectIndex:
         return "_" + "".join(c if c.isalnum() else "_" for c in stem), is_package
 
     def module(self, name: str) -> ModuleSummary | None:
+        """The project's module ``name``, else the installed one, else None."""
         if name in self._modules:
             return self._modules[name]
         path = self.module_path(name)
         found = None if path is None else self._summary_for_path(path, name)
+        if path is None:
+            installed = self.installed_path(name)
+            if installed is not None:
+                found = self._summary_for_path(installed, name)
+                if found is not None:
+                    found.installed = True
         self._modules[name] = found
         return found
+
+    # -- installed packages ------------------------------------------------
+
+    def installed_path(self, name: str) -> Path | None:
+        """The installed file defining module ``name`` (stubs first), within the read budget."""
+        if name in self._installed_paths:
+            return self._installed_paths[name]
+        found: Path | None = None
+        head, _, rest = name.partition(".")
+        if head not in _TABLED_PACKAGES and head.isidentifier():
+            found = self._find_installed(head, rest)
+            if found is not None:
+                try:
+                    too_big = os.path.getsize(found) > MAX_INSTALLED_BYTES
+                except OSError:
+                    too_big = True
+                if too_big or len(self._installed_read) >= MAX_INSTALLED_FILES:
+                    found = None
+                else:
+                    self._installed_read.append(found)
+        self._installed_paths[name] = found
+        return found
+
+    def _find_installed(self, head: str, rest: str) -> Path | None:
+        if self._installed_roots is None:
+            self._installed_roots = tuple(
+                os.path.abspath(entry)
+                for entry in sys.path
+                if entry and ("site-packages" in entry or "dist-packages" in entry) and os.path.isdir(entry)
+            )
+        join, isfile = os.path.join, os.path.isfile
+        for root in self._installed_roots:
+            if rest:
+                tail = rest.replace(".", os.sep)
+                stub, source = join(root, f"{head}-stubs", tail), join(root, head, tail)
+                candidates: tuple[str, ...] = (
+                    f"{stub}.pyi",
+                    join(stub, "__init__.pyi"),
+                    f"{source}.pyi",
+                    join(source, "__init__.pyi"),
+                    f"{source}.py",
+                    join(source, "__init__.py"),
+                )
+            else:
+                candidates = (
+                    join(root, f"{head}-stubs", "__init__.pyi"),
+                    join(root, head, "__init__.pyi"),
+                    join(root, f"{head}.pyi"),
+                    join(root, head, "__init__.py"),
+                    join(root, f"{head}.py"),
+                )
+            for candidate in candidates:
+                if isfile(candidate):
+                    return Path(candidate)
+        return None
+
+    def installed_sources(self) -> tuple[str, ...]:
+        """Installed files this index has read so far (a result cache's validity depends on them)."""
+        return tuple(sorted(str(path) for path in self._installed_read))
 
     def file_module(self, tree: ast.Module, path: Path, content: str | bytes | None = None) -> ModuleSummary:
         """The summary of the file being checked, built from the tree the caller parsed.
@@ -489,7 +625,7 @@ class ProjectIndex:
             source = abspath.read_bytes()
             digest = _digest(source)
             tree = ast.parse(source, filename=str(abspath))
-            summary = summarize(tree, name, abspath, abspath.name == "__init__.py")
+            summary = summarize(tree, name, abspath, abspath.name in ("__init__.py", "__init__.pyi"))
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             summary = None
         self._by_path[abspath] = (mtime, digest, summary)
@@ -544,7 +680,9 @@ class ProjectIndex:
     def canonical_name(self, qualname: str) -> str:
         """The defining qualified name of a project class or function reached through re-exports."""
         symbol = self.lookup(qualname)
-        if symbol is not None and symbol[0] in ("class", "function"):
+        # An installed class keeps the name the project spells (``redis.Redis``, not
+        # ``redis.client.Redis``): configured and catalogued names are public ones.
+        if symbol is not None and symbol[0] in ("class", "function") and not symbol[2].installed:
             payload = symbol[1]
             if isinstance(payload, (ClassSummary, FunctionSummary)):
                 return payload.qualname

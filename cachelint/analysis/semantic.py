@@ -3,9 +3,12 @@
 One pass over the tree builds the scopes (module, class, function, lambda,
 comprehension) with every binding of every name, and records each node with
 its parent and scope for the checks.  Types are then computed on demand and
-memoised: from annotations, constructor calls, aliases, ``for`` targets over
-typed iterables, and the project index for everything imported.  The model is
-flow-insensitive: a name bound to different things in one scope is unknown
+memoised: from annotations, constructor calls (``Repo[M](...)`` included),
+aliases, tuple unpacking, ``for`` targets over typed iterables (``enumerate``,
+``zip``, ``.items()``, ...), builtin container methods, ``cast``, ``a or b``
+and ``a if c else b`` (the join of both sides), and the project index for
+everything imported, generic classes' type arguments substituted.  The model
+is flow-insensitive: a name bound to different things in one scope is unknown
 (``None``), unless it is annotated, which wins as it does for mypy.
 """
 
@@ -17,16 +20,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from cachelint import catalogue, policy
 from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary, ProjectIndex
-from cachelint.analysis.knowledge import Knowledge
+from cachelint.analysis.knowledge import TYPE_ADAPTERS, Knowledge
 from cachelint.analysis.types import (
+    ANY,
+    MAPPINGS,
+    NONE,
     ClassRef,
     FuncRef,
     Inst,
     ModuleRef,
     Ty,
+    TypeVarT,
     Untyped,
     element_type,
+    item_type,
+    join,
     without_none,
 )
 
@@ -45,7 +55,17 @@ _VALIDATING_CLASSMETHODS = frozenset(
     {"model_validate", "model_validate_json", "model_validate_strings", "parse_obj", "parse_raw", "model_construct"}
 )
 _ADAPTER_METHODS = frozenset({"validate_python", "validate_json", "validate_strings"})
-_TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAdapter"})
+_TYPE_ADAPTERS = TYPE_ADAPTERS
+_SEQUENCES = frozenset(
+    {"builtins.list", "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.deque"}
+)
+#: Builtins whose result is an iterator over (a tuple of) their arguments' elements.
+_ITERATOR_BUILTINS = frozenset({"enumerate", "zip", "reversed", "iter", "filter"})
+#: Builtins that collect their argument's elements: name -> the container they build.
+_COLLECTING_BUILTINS = {"sorted": "builtins.list", "list": "builtins.list", "set": "builtins.set"}
+_TYPED_BUILTINS = _ITERATOR_BUILTINS | set(_COLLECTING_BUILTINS) | {"tuple", "next"}
+#: Keywords that leave those builtins' element type as it is.
+_HARMLESS_KEYWORDS = {"sorted": {"key", "reverse"}, "zip": {"strict"}, "enumerate": {"start"}}
 CACHE_GETTERS = frozenset({"get"})
 COROUTINE = "collections.abc.Coroutine"
 
@@ -94,6 +114,43 @@ class Visit(NamedTuple):
     node: ast.AST
     parent: ast.AST | None
     scope: Scope
+
+
+#: Where a name sits in an unpacking target: the item index at each level (``(a, (b, c))``: c is
+#: (1, 1)); items after a ``*rest`` count from the end, and ``*rest`` itself is :data:`REST`.
+Path = tuple[int | str, ...]
+REST = "*"
+
+
+def _target_paths(target: ast.expr, path: Path = ()) -> Iterator[tuple[str, ast.expr, Path | None]]:
+    """Names bound by an assignment target with their unpacking path; None when it is unknown."""
+    if isinstance(target, ast.Name):
+        yield target.id, target, path
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        after_star = False
+        for index, elt in enumerate(target.elts):
+            if isinstance(elt, ast.Starred):
+                after_star = True
+                if isinstance(elt.value, ast.Name):
+                    yield elt.value.id, elt.value, (*path, REST)
+                else:  # ``a, *(b, c) = ...``: legal, and never worth typing
+                    for name, node, _ in _target_paths(elt.value, path):
+                        yield name, node, None
+                continue
+            position = index - len(target.elts) if after_star else index
+            yield from _target_paths(elt, (*path, position))
+    elif isinstance(target, ast.Starred):
+        for name, node, _ in _target_paths(target.value, path):
+            yield name, node, None
+
+
+def _constant_index(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _constant_index(node.operand)
+        return -inner if inner is not None else None
+    return None
 
 
 def _target_names(target: ast.expr) -> Iterator[tuple[str, ast.expr, bool]]:
@@ -241,18 +298,29 @@ class FileModel:
         assert isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
         inner = self._new_scope("comprehension", node, scope)
         for comp in node.generators:
-            for name, target, whole in _target_names(comp.target):
-                if whole and not comp.is_async:
-                    inner.bind(name, "iter", comp.iter, target)
-                else:
-                    inner.bind(name, "unknown", None, target)
+            self._bind_iteration(comp.target, comp.iter, inner, is_async=bool(comp.is_async))
         return inner
+
+    @staticmethod
+    def _bind_iteration(target: ast.expr, iterable: ast.expr, scope: Scope, *, is_async: bool) -> None:
+        for name, target_node, path in _target_paths(target):
+            if is_async or path is None:
+                scope.bind(name, "unknown", None, target_node)
+            elif not path:
+                scope.bind(name, "iter", iterable, target_node)
+            else:
+                scope.bind(name, "iter-item", (iterable, path), target_node)
 
     def _bind_assign(self, node: ast.AST, scope: Scope) -> Scope | None:
         assert isinstance(node, ast.Assign)
         for target in node.targets:
-            for name, target_node, whole in _target_names(target):
-                scope.bind(name, "value" if whole else "unknown", node.value if whole else None, target_node)
+            for name, target_node, path in _target_paths(target):
+                if path is None:
+                    scope.bind(name, "unknown", None, target_node)
+                elif not path:
+                    scope.bind(name, "value", node.value, target_node)
+                else:
+                    scope.bind(name, "item", (node.value, path), target_node)
         return None
 
     def _bind_annassign(self, node: ast.AST, scope: Scope) -> Scope | None:
@@ -277,11 +345,7 @@ class FileModel:
 
     def _bind_for(self, node: ast.AST, scope: Scope) -> Scope | None:
         assert isinstance(node, (ast.For, ast.AsyncFor))
-        for name, target_node, whole in _target_names(node.target):
-            if whole and isinstance(node, ast.For):
-                scope.bind(name, "iter", node.iter, target_node)
-            else:
-                scope.bind(name, "unknown", None, target_node)
+        self._bind_iteration(node.target, node.iter, scope, is_async=isinstance(node, ast.AsyncFor))
         return None
 
     def _bind_with(self, node: ast.AST, scope: Scope) -> Scope | None:
@@ -426,6 +490,12 @@ class FileModel:
             return self.type_of(payload, scope)
         if kind == "iter" and isinstance(payload, ast.expr):
             return element_type(self.type_of(payload, scope))
+        if kind == "item" and isinstance(payload, tuple):
+            value, path = payload
+            return self._unpacked(value, None, path, scope)
+        if kind == "iter-item" and isinstance(payload, tuple):
+            iterable, path = payload
+            return self._unpacked(None, element_type(self.type_of(iterable, scope)), path, scope)
         if kind == "import" and isinstance(payload, str):
             return self.symbol_type(payload)
         if (
@@ -438,6 +508,42 @@ class FileModel:
             return ClassRef(f"{self.module.name}.{payload.name}")
         return None
 
+    def _unpacked(self, value: ast.expr | None, ty: Ty | None, path: Path, scope: Scope) -> Ty | None:
+        """The type of the item at ``path`` when ``value`` (or a value of type ``ty``) is unpacked.
+
+        A tuple display is taken apart item by item (``a, b = x, y``); otherwise
+        the value's type is: a tuple type by position, any other iterable by its
+        element type (``a, b = pair_list``).
+        """
+        for index in path:
+            if value is not None:
+                if (
+                    isinstance(index, int)
+                    and isinstance(value, (ast.Tuple, ast.List))
+                    and not any(isinstance(elt, ast.Starred) for elt in value.elts)
+                    and -len(value.elts) <= index < len(value.elts)
+                ):
+                    value = value.elts[index]
+                    continue
+                ty = self.type_of(value, scope)
+                value = None
+            ty = without_none(ty)
+            if index == REST:
+                # ``first, *rest = items``: a list of the elements (of a tuple's, only when all alike).
+                if isinstance(ty, Inst) and ty.qualname == "builtins.tuple":
+                    alike = set(ty.args) - {Inst("builtins.Ellipsis")}
+                    element = next(iter(alike)) if len(alike) == 1 else None
+                else:
+                    element = element_type(ty)
+                ty = Inst("builtins.list", (element,)) if element is not None else None
+            elif isinstance(ty, Inst) and ty.qualname == "builtins.tuple" and isinstance(index, int):
+                ty = item_type(ty, index)
+            else:
+                ty = element_type(ty)
+            if ty is None:
+                return None
+        return self.type_of(value, scope) if value is not None else ty
+
     def symbol_type(self, qualname: str, depth: int = 0) -> Ty | None:
         """The type of the object a qualified name denotes (a class object, a module, ...)."""
         if depth > 8:
@@ -445,6 +551,8 @@ class FileModel:
         if qualname.startswith("builtins."):
             return self._builtin(qualname[len("builtins.") :])
         qualname = self.index.canonical_name(qualname)
+        if qualname in catalogue.INSTANCES:  # django.core.cache.cache: a catalogued client
+            return Inst(catalogue.INSTANCES[qualname])
         symbol = self.index.lookup(qualname)
         if symbol is None:
             # Outside the project: a name we cannot see.  Treated as class-like so
@@ -495,22 +603,27 @@ class FileModel:
             if isinstance(node.slice, ast.Slice):
                 return None
             base = without_none(self.type_of(node.value, scope))
+            if isinstance(base, ClassRef) and base.qualname in catalogue.REGISTRIES:  # caches["default"]
+                return Inst(catalogue.REGISTRIES[base.qualname])
             if isinstance(base, Inst):
-                if len(base.args) == 1 and base.qualname in (
-                    "builtins.list",
-                    "collections.abc.Sequence",
-                    "collections.abc.MutableSequence",
-                ):
+                if len(base.args) == 1 and base.qualname in _SEQUENCES:
                     return base.args[0]
-                if len(base.args) == 2 and base.qualname in (
-                    "builtins.dict",
-                    "collections.abc.Mapping",
-                    "collections.abc.MutableMapping",
-                ):
+                if len(base.args) == 2 and base.qualname in MAPPINGS:
                     return base.args[1]
+                if base.qualname == "builtins.tuple":
+                    index = _constant_index(node.slice)
+                    return item_type(base, index) if index is not None else None
             return None
         if isinstance(node, ast.NamedExpr):
             return self.type_of(node.value, scope)
+        if isinstance(node, ast.BoolOp):
+            sides = [self.type_of(value, scope) for value in node.values]
+            if isinstance(node.op, ast.Or):
+                # ``a or b`` is ``a`` when truthy: never None, so the None of all but the last side drops.
+                return join([*(without_none(side) for side in sides[:-1]), sides[-1]])
+            return None
+        if isinstance(node, ast.IfExp):
+            return join([self.type_of(node.body, scope), self.type_of(node.orelse, scope)])
         if isinstance(node, ast.Dict) or isinstance(node, ast.DictComp):
             return Inst("builtins.dict")
         if isinstance(node, (ast.List, ast.ListComp)):
@@ -519,10 +632,12 @@ class FileModel:
 
     def _attribute_type(self, node: ast.Attribute, scope: Scope) -> Ty | None:
         base = without_none(self.type_of(node.value, scope))
+        if isinstance(base, TypeVarT) and isinstance(base.bound, Inst):
+            base = base.bound  # ``item: M`` with ``M = TypeVar("M", bound=Item)``: what Item declares
         if isinstance(base, Inst):
             if base.qualname.startswith("builtins."):
                 return None
-            return self.knowledge.attribute_type(base.qualname, node.attr)
+            return self.knowledge.attribute_type(base.qualname, node.attr, base.args)
         if isinstance(base, ModuleRef):
             return self.symbol_type(f"{base.name}.{node.attr}")
         if (
@@ -543,30 +658,110 @@ class FileModel:
                 adapter = self.type_of(func.value.func, scope)
                 if isinstance(adapter, ClassRef) and adapter.qualname in _TYPE_ADAPTERS:
                     return self.knowledge.resolver.resolve(func.value.args[0], scope)
-            if isinstance(receiver, Inst) and not receiver.qualname.startswith("builtins."):
+            if isinstance(receiver, Inst) and receiver.qualname.startswith("builtins."):
+                return self._container_method(receiver, func.attr, node, scope)
+            if isinstance(receiver, Inst) and catalogue.returns_self(receiver.qualname, func.attr):
+                return receiver  # make_region().configure(...): a catalogued fluent method
+            if isinstance(receiver, Inst):
                 info = self.knowledge.cache_method(receiver.qualname, func.attr)
                 if info is not None and not info.is_async and info.untyped_return and func.attr in CACHE_GETTERS:
                     return Untyped(info.cls, func.attr, node.lineno, node.col_offset)
-                found = self.knowledge.method_summary(receiver.qualname, func.attr)
-                if found is not None:
-                    return self._returns(*found)
-                return None
+                return self.knowledge.method_return(receiver, func.attr)
+            if (
+                isinstance(receiver, ClassRef)
+                and not receiver.qualname.startswith("builtins.")
+                and self.index.class_summary(receiver.qualname) is not None
+            ):
+                # ``M.from_row(...)``: a classmethod returning ``Self`` or the class.
+                return self.knowledge.method_return(Inst(receiver.qualname), func.attr)
+        elif isinstance(func, ast.Subscript):
+            # ``Repo[M](...)``: a subscripted generic class called as a constructor.
+            generic = self.knowledge.resolver.resolve(func, scope)
+            if isinstance(generic, Inst) and isinstance(self.type_of(func.value, scope), ClassRef):
+                return generic
+            return None
+        elif isinstance(func, ast.Name) and func.id in _TYPED_BUILTINS and self.lookup_scope(func.id, scope) is None:
+            found = self._builtin_call(func.id, node, scope)
+            if found is not None:
+                return found
         callee = self.type_of(func, scope)
+        if isinstance(callee, ClassRef) and callee.qualname in catalogue.FACTORIES:  # redis.from_url(...)
+            return Inst(catalogue.FACTORIES[callee.qualname])
         if isinstance(callee, ClassRef):
+            if callee.qualname in policy.CAST_CALLS:
+                return self.knowledge.resolver.resolve(node.args[0], scope) if len(node.args) == 2 else None
+            if callee.qualname in _TYPE_ADAPTERS and node.args:
+                inner = self.knowledge.resolver.resolve(node.args[0], scope)
+                return Inst(callee.qualname, (inner,)) if inner is not None else Inst(callee.qualname)
             return Inst(callee.qualname)
         if isinstance(callee, FuncRef):
+            # An installed ``redis`` makes ``redis.from_url`` a function the index can read:
+            # the catalogue still knows better what it returns.
+            spelled = scope.qualify(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+            if spelled is not None and spelled in catalogue.FACTORIES:
+                return Inst(catalogue.FACTORIES[spelled])
             symbol = self.index.lookup(callee.qualname)
             if symbol is not None and isinstance(symbol[1], FunctionSummary):
-                return self._returns(symbol[1], symbol[2])
+                return self.knowledge.function_return(symbol[1], symbol[2])
         return None
 
-    def _returns(self, func: FunctionSummary, module: ModuleSummary) -> Ty | None:
-        if func.returns is None:
+    def _builtin_call(self, name: str, node: ast.Call, scope: Scope) -> Ty | None:
+        """``enumerate``/``zip``/``sorted``/``next``/...: what they make of their arguments' elements."""
+        keywords = {keyword.arg for keyword in node.keywords}
+        if not keywords <= _HARMLESS_KEYWORDS.get(name, set()) or any(isinstance(a, ast.Starred) for a in node.args):
             return None
-        result = self.knowledge.resolver.resolve(func.returns, module)
-        if func.is_async:
-            return Inst(COROUTINE, (result,)) if result is not None else None
-        return result
+        elements = [element_type(self.type_of(arg, scope)) for arg in node.args]
+        if name in _ITERATOR_BUILTINS:
+            if name == "enumerate" and len(elements) == 1:
+                item: Ty = Inst("builtins.tuple", (Inst("builtins.int"), elements[0] or ANY))
+            elif name == "zip" and elements:
+                item = Inst("builtins.tuple", tuple(element or ANY for element in elements))
+            elif name == "filter" and len(elements) == 2 and elements[1] is not None:
+                item = elements[1]
+            elif name in ("reversed", "iter") and len(elements) == 1 and elements[0] is not None:
+                item = elements[0]
+            else:
+                return None
+            return Inst("collections.abc.Iterator", (item,))
+        if name in _COLLECTING_BUILTINS and len(elements) == 1 and elements[0] is not None:
+            return Inst(_COLLECTING_BUILTINS[name], (elements[0],))
+        if name == "tuple" and len(elements) == 1 and elements[0] is not None:
+            return Inst("builtins.tuple", (elements[0], Inst("builtins.Ellipsis")))
+        if name == "next" and node.args:
+            first = elements[0]
+            if len(node.args) == 2:
+                return join([first, self.type_of(node.args[1], scope)])
+            return first
+        return None
+
+    def _container_method(self, receiver: Inst, method: str, node: ast.Call, scope: Scope) -> Ty | None:
+        """Return types of the builtin containers' methods (``dict[str, M].get`` is ``M | None``)."""
+        args = receiver.args
+        if receiver.qualname in MAPPINGS and len(args) == 2:
+            key, value = args
+            if method in ("get", "pop"):
+                if len(node.args) == 1:
+                    return value if method == "pop" else join([value, NONE])
+                if len(node.args) == 2:
+                    return join([value, self.type_of(node.args[1], scope)])
+                return None
+            if method == "setdefault":
+                return value
+            if method == "values":
+                return Inst("collections.abc.ValuesView", (value,))
+            if method == "keys":
+                return Inst("collections.abc.KeysView", (key,))
+            if method == "items":
+                return Inst("collections.abc.ItemsView", (key, value))
+            if method == "copy":
+                return receiver
+            return None
+        if receiver.qualname in ("builtins.list", "builtins.set") and len(args) == 1:
+            if method == "pop":
+                return args[0]
+            if method == "copy":
+                return receiver
+        return None
 
     def aliases_of(self, qualnames: frozenset[str]) -> frozenset[str]:
         """Local names under which any scope of this file imports one of ``qualnames``."""

@@ -1,15 +1,17 @@
 """The engine's small vocabulary of static types, and how annotations become them.
 
 Only what the rules need is modelled: instances of named classes (with type
-arguments), class objects, modules, functions, unions, ``Any``, and the
-special :class:`Untyped` marker for a value read from a cache whose ``get``
-is untyped.  Anything else is ``None``: *unknown*, which every rule treats as
-"do not report".
+arguments), class objects, modules, functions, unions, ``Any``, type
+variables (substituted through generic classes, see :func:`substitute`), and
+the special :class:`Untyped` marker for a value read from a cache whose
+``get`` is untyped.  Anything else is ``None``: *unknown*, which every rule
+treats as "do not report".
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +23,17 @@ class Namespace(Protocol):
     """Where an annotation is written: anything that can qualify a name (a module, a scope)."""
 
     def qualify(self, node: ast.expr) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class ClassNamespace:
+    """A class body's namespace: its module's names plus its PEP 695 type parameters."""
+
+    module: Namespace
+    type_params: Mapping[str, TypeVarT]
+
+    def qualify(self, node: ast.expr) -> str | None:
+        return self.module.qualify(node)
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,19 @@ class FuncRef:
 
 
 @dataclass(frozen=True)
+class TypeVarT:
+    """A type variable (``T = TypeVar("T")``, PEP 695 ``class C[T]``, ``typing.Self``).
+
+    It stands for the type argument a generic class or a receiver supplies;
+    :func:`substitute` replaces it.  Left unsubstituted, no rule takes it for
+    a class: it is as good as unknown, except to a rule that asks about it.
+    """
+
+    qualname: str
+    bound: Ty | None = None
+
+
+@dataclass(frozen=True)
 class UnionT:
     items: tuple[Ty, ...]
 
@@ -65,10 +91,14 @@ class Untyped:
     col: int
 
 
-Ty = Inst | ClassRef | ModuleRef | FuncRef | UnionT | Untyped
+Ty = Inst | ClassRef | ModuleRef | FuncRef | UnionT | Untyped | TypeVarT
 
 NONE = Inst("builtins.None")
 ANY = Inst("typing.Any")
+#: ``typing.Self``: substituted by the receiver of the method that returns it.
+SELF = TypeVarT("typing.Self")
+_SELF_NAMES = frozenset({"typing.Self", "typing_extensions.Self"})
+TYPEVAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 # Generic aliases folded onto one spelling so rules can ask "is this a list?".
 _CANONICAL = {
@@ -89,6 +119,19 @@ _CANONICAL = {
     "typing.Coroutine": "collections.abc.Coroutine",
     "typing_extensions.Any": "typing.Any",
     "builtins.object": "builtins.object",
+    "typing.DefaultDict": "builtins.dict",
+    "typing.OrderedDict": "builtins.dict",
+    "collections.defaultdict": "builtins.dict",
+    "collections.OrderedDict": "builtins.dict",
+    "typing.Deque": "collections.deque",
+    "typing.AbstractSet": "collections.abc.Set",
+    "typing.ItemsView": "collections.abc.ItemsView",
+    "typing.KeysView": "collections.abc.KeysView",
+    "typing.ValuesView": "collections.abc.ValuesView",
+    "typing.Generator": "collections.abc.Generator",
+    "typing.AsyncIterator": "collections.abc.AsyncIterator",
+    "typing.AsyncIterable": "collections.abc.AsyncIterable",
+    "typing_extensions.Self": "typing.Self",
 }
 ITERABLES = frozenset(
     {
@@ -100,8 +143,14 @@ ITERABLES = frozenset(
         "collections.abc.Iterable",
         "collections.abc.Iterator",
         "collections.abc.Collection",
+        "collections.abc.Set",
+        "collections.abc.KeysView",
+        "collections.abc.ValuesView",
+        "collections.abc.Generator",
+        "collections.deque",
     }
 )
+MAPPINGS = frozenset({"builtins.dict", "collections.abc.Mapping", "collections.abc.MutableMapping"})
 AWAITABLES = frozenset(
     {
         "collections.abc.Awaitable",
@@ -162,11 +211,64 @@ def element_type(ty: Ty | None) -> Ty | None:
     """What iterating a value of this type yields, when the engine knows it."""
     ty = without_none(ty)
     if isinstance(ty, Inst):
-        if ty.qualname in ITERABLES and len(ty.args) == 1:
+        if ty.qualname in ITERABLES and ty.args:
+            return ty.args[0]  # Generator[Y, S, R] yields Y
+        if ty.qualname in MAPPINGS and len(ty.args) == 2:
             return ty.args[0]
+        if ty.qualname == "collections.abc.ItemsView" and len(ty.args) == 2:
+            return Inst("builtins.tuple", ty.args)
         if ty.qualname == "builtins.tuple" and len(ty.args) == 2 and ty.args[1] == Inst("builtins.Ellipsis"):
             return ty.args[0]
     return None
+
+
+def item_type(ty: Ty | None, index: int) -> Ty | None:
+    """The ``index``-th item of a tuple type (``tuple[A, B]``, ``tuple[A, ...]``), if known."""
+    ty = without_none(ty)
+    if not isinstance(ty, Inst) or ty.qualname != "builtins.tuple" or not ty.args:
+        return None
+    if len(ty.args) == 2 and ty.args[1] == Inst("builtins.Ellipsis"):
+        return ty.args[0]
+    if -len(ty.args) <= index < len(ty.args):
+        return ty.args[index]
+    return None
+
+
+def join(items: list[Ty | None]) -> Ty | None:
+    """The type of a value that is one of ``items`` (``a if c else b``): unknown if any is."""
+    if any(item is None for item in items):
+        return None
+    return make_union([item for item in items if item is not None])
+
+
+def substitute(ty: Ty | None, mapping: Mapping[str, Ty], depth: int = 0) -> Ty | None:
+    """``ty`` with every type variable that ``mapping`` binds replaced by its argument."""
+    if ty is None or not mapping or depth > _MAX_DEPTH:
+        return ty
+    if isinstance(ty, TypeVarT):
+        return mapping.get(ty.qualname, ty)
+    if isinstance(ty, Inst) and ty.args:
+        args = tuple(substitute(arg, mapping, depth + 1) or ANY for arg in ty.args)
+        return Inst(ty.qualname, args)
+    if isinstance(ty, UnionT):
+        members = [substitute(item, mapping, depth + 1) for item in ty.items]
+        return join(members)
+    return ty
+
+
+def type_vars(ty: Ty | None, out: list[TypeVarT] | None = None) -> list[TypeVarT]:
+    """The type variables in ``ty``, in order of first appearance (a class's implicit parameters)."""
+    found: list[TypeVarT] = [] if out is None else out
+    if isinstance(ty, TypeVarT) and ty != SELF:
+        if ty not in found:
+            found.append(ty)
+    elif isinstance(ty, Inst):
+        for arg in ty.args:
+            type_vars(arg, found)
+    elif isinstance(ty, UnionT):
+        for item in ty.items:
+            type_vars(item, found)
+    return found
 
 
 def is_awaitable(ty: Ty | None) -> bool:
@@ -216,6 +318,8 @@ class AnnotationResolver:
                 return None
             return make_union([left, right])
         if isinstance(node, (ast.Name, ast.Attribute)):
+            if isinstance(node, ast.Name) and isinstance(module, ClassNamespace) and node.id in module.type_params:
+                return module.type_params[node.id]
             qualname = module.qualify(node)
             if qualname is None:
                 return None
@@ -252,6 +356,8 @@ class AnnotationResolver:
             return ANY
         if qualname == "builtins.None":
             return NONE
+        if qualname in _SELF_NAMES:
+            return SELF
         symbol = self._index.lookup(qualname)
         if symbol is None:
             # Outside the project: a class we cannot see (pydantic.BaseModel, ...).
@@ -260,9 +366,19 @@ class AnnotationResolver:
         if kind == "class":
             return Inst(qualname)
         if kind == "alias" and isinstance(payload, ast.expr):
-            # `PatternList = list[PatternAnalysis]`, `CM = CacheManager`; a TypeVar or
+            # `PatternList = list[PatternAnalysis]`, `CM = CacheManager`, `T = TypeVar("T")`;
             # any other call is not a type the engine can use.
             if isinstance(payload, ast.Call):
-                return None
+                return self._type_var(qualname, payload, owner, depth)
             return self.resolve(payload, owner, depth + 1)
         return None
+
+    def _type_var(self, qualname: str, call: ast.Call, module: Namespace, depth: int) -> TypeVarT | None:
+        factory = module.qualify(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+        if factory is None or canonical(self._index.canonical_name(factory)) not in TYPEVAR_FACTORIES:
+            return None
+        bound: Ty | None = None
+        for keyword in call.keywords:
+            if keyword.arg == "bound":
+                bound = self.resolve(keyword.value, module, depth + 1)
+        return TypeVarT(qualname, bound)

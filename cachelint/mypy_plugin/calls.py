@@ -26,9 +26,13 @@ from mypy.nodes import (
     ARG_STAR2,
     Argument,
     CallExpr,
+    Expression,
     FuncDef,
     MemberExpr,
+    NameExpr,
+    RefExpr,
     TypeInfo,
+    Var,
 )
 from mypy.plugin import MethodContext, MethodSigContext
 from mypy.sharedparse import argument_elide_name, special_function_elide_names
@@ -45,9 +49,11 @@ from mypy.types import (
     get_proper_type,
 )
 
-from cachelint.mypy_plugin import codes, retrieval
-from cachelint.mypy_plugin.classes import is_sync_method, method_definition
-from cachelint.mypy_plugin.state import RunState, instance_info
+from cachelint import policy
+from cachelint.mypy_plugin import codes
+from cachelint.mypy_plugin.classes import method_definition
+from cachelint.mypy_plugin.state import RunState, Source, instance_info
+from cachelint.mypy_plugin.syntax import ModuleFacts
 from cachelint.rules import BY_CODE
 
 if TYPE_CHECKING:
@@ -58,7 +64,7 @@ def _sync_cache_class(state: RunState, receiver: Type, method: str) -> TypeInfo 
     info = instance_info(get_proper_type(receiver))
     if info is None or state.oracle.cache_kind(info) != "sync":
         return None
-    return info if is_sync_method(info, method) else None
+    return info if state.oracle.is_sync_method(info, method) else None
 
 
 def returns_awaitable(checker: TypeChecker, returned: Type) -> bool:
@@ -95,6 +101,52 @@ def _explicit_call(context: object, method: str) -> CallExpr | None:
     return None
 
 
+def consumer_of(checker: TypeChecker | None, facts: ModuleFacts, call: CallExpr) -> CallExpr | None:
+    """The call that ``call``'s result is handed to, when that call awaits it (CLT101):
+    ``asyncio.gather(...)``, ``wait_for``, ``shield``, ``create_task``, ``ensure_future``,
+    ``TaskGroup.create_task``, ``loop.create_task`` (:func:`policy.consumes_awaitable`)."""
+    outer = facts.parent.get(id(call))
+    if not isinstance(outer, CallExpr) or call is outer.callee:
+        return None
+    position = next((i for i, arg in enumerate(outer.args) if arg is call), None)
+    if position is None or outer.arg_kinds[position] not in (ARG_POS, ARG_STAR):
+        return None
+    callee = outer.callee
+    if isinstance(callee, RefExpr) and callee.fullname and policy.consumes_awaitable(callee.fullname):
+        # gather/wait take awaitables everywhere; the others only their first argument.
+        name = callee.fullname.rpartition(".")[2]
+        return outer if position == 0 or name in ("gather", "wait", "as_completed") else None
+    if isinstance(callee, MemberExpr) and callee.name in policy.AWAITABLE_CONSUMER_METHODS and position == 0:
+        found = checker.lookup_type_or_none(callee.expr) if checker is not None else None
+        if found is None and isinstance(callee.expr, NameExpr) and isinstance(callee.expr.node, Var):
+            found = callee.expr.node.type
+        owner = get_proper_type(found) if found is not None else None
+        info = instance_info(owner) if owner is not None else None
+        if info is not None and any(policy.consumes_awaitable(None, callee.name, base.fullname) for base in info.mro):
+            return outer
+    return None
+
+
+def _only_sync_caches(state: RunState, checker: TypeChecker, receiver: Expression) -> bool:
+    """Whether every member of the receiver's type is a sync cache (``None`` aside).
+
+    mypy calls the hook once per member of a union receiver; ``CacheManager | AsyncCache``
+    or ``CacheManager | Any`` may well be the other member at run time, so, as in the
+    ``ast`` engine, such a call is not reported."""
+    declared = checker.lookup_type_or_none(receiver)
+    proper = get_proper_type(declared) if declared is not None else None
+    if not isinstance(proper, UnionType):
+        return True
+    for item in proper.items:
+        member = get_proper_type(item)
+        if isinstance(member, NoneType):
+            continue
+        info = instance_info(member)
+        if info is None or state.oracle.cache_kind(info) != "sync":
+            return False
+    return True
+
+
 def on_call(state: RunState, method: str, ctx: MethodContext) -> Type:
     """Method hook for calls of ``method`` on sync cache classes."""
     checker = ctx.api
@@ -108,24 +160,37 @@ def on_call(state: RunState, method: str, ctx: MethodContext) -> Type:
     info = _sync_cache_class(state, ctx.type, method)
     if info is None:
         return result
-    if returns_awaitable(checker, result):
+    if returns_awaitable(checker, result) and policy.catalogued_method(state.oracle.facts(info), method) is None:
         return result  # a sync def handing back an awaitable: awaiting it may be right
     assert isinstance(call.callee, MemberExpr)
+    if not _only_sync_caches(state, checker, call.callee.expr):
+        return result
     facts = state.facts(checker.tree)
     awaited = facts.awaited.get(id(call))
+    consumer = consumer_of(checker, facts, call) if awaited is None else None
     args = {"receiver": state.sources.text(checker.path, call.callee.expr), "cls": info.name, "method": method}
     if awaited is not None:
         checker.fail(BY_CODE["CLT101"].format(args), awaited, code=codes.AWAIT_SYNC)
+    elif consumer is not None:
+        checker.fail(BY_CODE["CLT101"].format(args), call, code=codes.AWAIT_SYNC)
     else:
         function = checker.scope.current_function()
-        if function is not None and function.is_coroutine and checker.errors.is_error_code_enabled(codes.BLOCKING_CALL):
+        if (
+            function is not None
+            and function.is_coroutine
+            and checker.errors.is_error_code_enabled(codes.BLOCKING_CALL)
+            and state.oracle.data_access(info, method)
+        ):
             blocking = dict(args, function=function.name)
             checker.fail(BY_CODE["CLT104"].format(blocking), call, code=codes.BLOCKING_CALL)
-    if method in _cache_getters() and is_untyped(result):
-        retrieval.report_uses(state, checker, call, awaited, info.name, method)
+    if method in _cache_getters() and is_untyped(result) and consumer is None:
+        source = Source(awaited or call, info.name, method, info.fullname)
+        state.retrievals.setdefault(checker.tree.fullname, []).append(source)
         if state.settings.strict_retrievals:
             result = checker.named_generic_type("builtins.object", [])
-    if awaited is not None and checker.errors.is_error_code_enabled(codes.AWAIT_SYNC):
+    if (awaited is not None or consumer is not None) and checker.errors.is_error_code_enabled(codes.AWAIT_SYNC):
+        # One bug, one error: as a coroutine, the call no longer makes mypy repeat the finding
+        # ("Incompatible types in await", an argument type error for gather).
         any_type = AnyType(TypeOfAny.special_form)
         result = checker.named_generic_type("typing.Coroutine", [any_type, any_type, result])
     return result
@@ -155,7 +220,10 @@ def _signature(state: RunState, callee: CallableType, definition: FuncDef | None
     from the defining file when the definition is at hand."""
     from cachelint.analysis.signature import Kind, Param, Signature  # see _cache_getters
 
-    arguments = definition.arguments if definition is not None else []
+    try:
+        arguments = definition.arguments if definition is not None else []
+    except AttributeError:  # a definition read from mypy's cache keeps no arguments
+        arguments = []
     offset = len(arguments) - len(callee.arg_kinds)
     module = state.modules.get(definition.info.module_name) if definition is not None and definition.info else None
     params: list[Param] = []
@@ -194,7 +262,8 @@ def on_signature(state: RunState, method: str, ctx: MethodSigContext) -> Functio
     if any(kind in (ARG_STAR, ARG_STAR2) for kind in call.arg_kinds):
         return callee
     info = _sync_cache_class(state, ctx.type, method)
-    if info is None:
+    assert isinstance(call.callee, MemberExpr)
+    if info is None or not _only_sync_caches(state, checker, call.callee.expr):
         return callee
     definition = method_definition(info, method)
     if definition is None:  # overloads: mypy's own overload error is already precise

@@ -18,6 +18,7 @@ from mypy.nodes import MypyFile, TypeInfo
 from mypy.options import Options
 from mypy.plugin import (
     AttributeContext,
+    FunctionContext,
     MethodContext,
     MethodSigContext,
     Plugin,
@@ -26,13 +27,13 @@ from mypy.plugin import (
 from mypy.types import FunctionLike, Type
 
 from cachelint.config import ConfigError
-from cachelint.mypy_plugin import calls, models, settings
-from cachelint.mypy_plugin.classes import is_sync_method
+from cachelint.mypy_plugin import calls, mocks, models, retrieval, settings, unresolved
 from cachelint.mypy_plugin.state import RunState
 
 MethodHook = Callable[[MethodContext], Type]
 SignatureHook = Callable[[MethodSigContext], FunctionLike]
 AttributeHook = Callable[[AttributeContext], Type]
+FunctionHook = Callable[[FunctionContext], Type]
 
 
 def _warn(message: str) -> None:
@@ -55,15 +56,16 @@ class CacheLintPlugin(Plugin):
         self._call_hooks: dict[str, MethodHook | None] = {}
         self._signature_hooks: dict[str, SignatureHook | None] = {}
         self._attribute_hooks: dict[str, AttributeHook | None] = {}
-        self._model_base_modules = frozenset(
-            name.split(".", 1)[0] for name in (*loaded.model_bases, *loaded.extra_model_bases) if "." in name
-        )
+        self._model_base_modules = frozenset(name.split(".", 1)[0] for name in loaded.model_bases if "." in name)
+        # A bare configured base (``extra-model-bases = ["Base"]``) names a class in any module.
+        self._bare_model_base = any("." not in name for name in loaded.extra_model_bases)
 
     # --- mypy's plugin interface ------------------------------------------
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
         self.state.modules = modules
+        self.state.oracle.modules = modules
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         return self._config_data
@@ -78,7 +80,8 @@ class CacheLintPlugin(Plugin):
             hook: SignatureHook | None = None
             if self._is_cache_method(fullname):
                 hook = partial(calls.on_signature, self.state, fullname.rpartition(".")[2])
-            self._signature_hooks[fullname] = hook
+            if self._settled(fullname.rpartition(".")[0]):
+                self._signature_hooks[fullname] = hook
             return hook
 
     def get_method_hook(self, fullname: str) -> MethodHook | None:
@@ -90,7 +93,8 @@ class CacheLintPlugin(Plugin):
                 hook = partial(calls.on_call, self.state, fullname.rpartition(".")[2])
             elif self._role(fullname.rpartition(".")[0]) == "model":
                 hook = self._capture_method
-            self._call_hooks[fullname] = hook
+            if self._settled(fullname.rpartition(".")[0]):
+                self._call_hooks[fullname] = hook
             return hook
 
     def get_attribute_hook(self, fullname: str) -> AttributeHook | None:
@@ -98,21 +102,38 @@ class CacheLintPlugin(Plugin):
             return self._attribute_hooks[fullname]
         except KeyError:
             hook = self._capture_attribute if self._role(fullname.rpartition(".")[0]) is not None else None
-            self._attribute_hooks[fullname] = hook
+            if self._settled(fullname.rpartition(".")[0]):
+                self._attribute_hooks[fullname] = hook
             return hook
 
+    def get_function_hook(self, fullname: str) -> FunctionHook | None:
+        # ``AsyncMock(...)``: remember the module's checker, so the end-of-module CLT105
+        # check reads the types mypy inferred there (typeshed's AsyncMock is Any-based:
+        # the call itself has nothing to check).
+        return self._capture_function if fullname in mocks.ASYNC_MOCKS else None
+
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
-        # Called by mypy once a module is type checked: the place for CLT106,
-        # and the moment to let go of what was kept for this module.
-        checker = self.state.checkers.get(file.fullname) or self.state.last_checker
-        if (
-            checker is not None
-            and not file.is_stub
-            and self._models_possible()
-            and file.path not in checker.errors.ignored_files
-        ):
-            models.check_module(self.state, checker, file)
-        self.state.forget(file)
+        # Called by mypy once a module is type checked, its types still at hand: the place
+        # for the checks that need a whole function's flow (CLT103), a mock's destination
+        # (CLT105) or a missing attribute (CLT106), and the moment to let go of the module.
+        state = self.state
+        own = state.checkers.get(file.fullname)
+        checker = own or state.last_checker
+        if checker is not None and not file.is_stub and file.path not in checker.errors.ignored_files:
+            sources = list(state.retrievals.get(file.fullname, ()))
+            mocked = mocks.might_mock(file)
+            hidden = unresolved.might_have_unresolved(state, file)
+            if sources or mocked or hidden:
+                checker.errors.set_file(file.path, file.fullname, scope=None, options=checker.options)
+                if hidden:
+                    sources += unresolved.check_module(state, checker, file, own is not None)
+                if sources:
+                    retrieval.check_module(state, own or checker, file, sources, own is not None)
+                if mocked:
+                    mocks.check_module(state, checker, file, own is not None)
+            if self._models_possible():
+                models.check_module(state, checker, file)
+        state.forget(file)
         return set()
 
     # --- hook selection -----------------------------------------------------
@@ -129,8 +150,13 @@ class CacheLintPlugin(Plugin):
                 role = "cache"
             elif self.state.oracle.is_model(info):
                 role = "model"
+            if not self.state.oracle.settled(info):
+                return role  # asked again once mypy has checked the class's decorated methods
         self._class_roles[class_fullname] = role
         return role
+
+    def _settled(self, class_fullname: str) -> bool:
+        return class_fullname in self._class_roles
 
     def _is_cache_method(self, fullname: str) -> bool:
         class_fullname, _, method = fullname.rpartition(".")
@@ -138,14 +164,19 @@ class CacheLintPlugin(Plugin):
             return False
         symbol = self.lookup_fully_qualified(class_fullname)
         info = symbol.node if symbol is not None else None
-        return isinstance(info, TypeInfo) and is_sync_method(info, method) is True
+        return isinstance(info, TypeInfo) and self.state.oracle.is_sync_method(info, method)
 
     def _models_possible(self) -> bool:
-        return any(name in self.state.modules for name in self._model_base_modules)
+        return self._bare_model_base or any(name in self.state.modules for name in self._model_base_modules)
 
     # --- capture: remember each module's checker for the end-of-module check
 
     def _capture_method(self, ctx: MethodContext) -> Type:
+        if isinstance(ctx.api, TypeChecker):
+            self.state.remember(ctx.api)
+        return ctx.default_return_type
+
+    def _capture_function(self, ctx: FunctionContext) -> Type:
         if isinstance(ctx.api, TypeChecker):
             self.state.remember(ctx.api)
         return ctx.default_return_type

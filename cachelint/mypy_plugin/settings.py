@@ -19,16 +19,18 @@ from typing import Any
 from cachelint import __version__
 from cachelint.config import (
     Settings,
+    find_config,
     find_pyproject,
     settings_from_pyproject,
 )
 
 
 def config_path(config_file: str | None, cwd: Path) -> Path | None:
-    """The ``pyproject.toml`` whose ``[tool.cachelint]`` applies to this mypy run."""
+    """The configuration that applies to this mypy run, found as ``cachelint.config.find_config``
+    finds it (a ``pyproject.toml`` without the section does not shadow its parent's)."""
     if config_file and Path(config_file).name == "pyproject.toml":
         return Path(config_file).resolve()
-    return find_pyproject(cwd)
+    return find_config(cwd) or find_pyproject(cwd)
 
 
 def load(config_file: str | None, cwd: Path, warn: Callable[[str], None]) -> Settings:

@@ -7,14 +7,27 @@ the mypy daemon) independent of each other.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mypy.checker import TypeChecker
-from mypy.nodes import MypyFile, TypeInfo
+from mypy.nodes import Expression, MypyFile, TypeInfo
 from mypy.types import Instance, ProperType, TupleType, TypeVarType, get_proper_type
 
 from cachelint.config import Settings
 from cachelint.mypy_plugin.classes import ClassOracle
 from cachelint.mypy_plugin.source import SourceTexts
 from cachelint.mypy_plugin.syntax import ModuleFacts, walk
+
+
+@dataclass(frozen=True)
+class Source:
+    """A raw cached value (CLT103): a sync cache getter's call, or the ``await`` of it."""
+
+    value: Expression
+    cls: str
+    method: str
+    #: the cache class's fully qualified name
+    fullname: str = ""
 
 
 class RunState:
@@ -28,7 +41,8 @@ class RunState:
         self.checkers: dict[str, TypeChecker] = {}
         #: the most recent checker seen, whose error sink serves modules no hook saw
         self.last_checker: TypeChecker | None = None
-        self._handback = frozenset({"set", *settings.cache_methods})
+        #: module fullname -> the raw cached values its getter calls produced (CLT103)
+        self.retrievals: dict[str, list[Source]] = {}
         #: every module of the build (mypy's ``set_modules``), for definitions in other files
         self.modules: dict[str, MypyFile] = {}
 
@@ -39,6 +53,7 @@ class RunState:
     def forget(self, tree: MypyFile) -> None:
         """Drop what was kept for a finished module (its nodes, its checker, its text)."""
         self._facts.pop(tree.fullname, None)
+        self.retrievals.pop(tree.fullname, None)
         self.checkers.pop(tree.fullname, None)
         self.sources.forget(tree.path)
 
@@ -47,12 +62,7 @@ class RunState:
         found = self._facts.get(tree.fullname)
         if found is not None and found[0] is tree:
             return found[1]
-        facts = walk(
-            tree,
-            is_validator_class=self.oracle.is_model,
-            validators=self.settings.validators,
-            handback=self._handback,
-        )
+        facts = walk(tree)
         self._facts[tree.fullname] = (tree, facts)
         return facts
 

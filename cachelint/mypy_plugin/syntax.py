@@ -1,21 +1,22 @@
 """One walk over a checked module's tree: the syntactic facts the type hooks need.
 
-mypy nodes have no parent pointers, and a method hook sees only the call it
-fires for.  Whether that call is awaited, which name its result is bound to,
-where that name is used and whether it is validated are all questions about
-the call's surroundings, so each module is walked once, lazily, the first
-time a hook needs it, and the answers are kept by node identity.
+mypy nodes have no parent pointers, and a hook sees only the node it fires
+for.  Whether a call is awaited or handed to ``asyncio.gather``, where a value
+flows, which function encloses it, where a name is read -- all questions
+about a node's surroundings -- are answered from one walk per module, made
+lazily the first time a hook needs it and kept by node identity.
 
-The notion of a *use* of a cached value, of a validator and of a harmless
-call mirrors :mod:`cachelint.analysis.checks.retrieval`, so the two engines
-report CLT103 on the same lines.
+The walk reaches every expression: dict displays (their key/value pairs),
+comprehension conditions, lambdas (mypy gives their body a ``return``),
+f-strings (mypy turns them into ``str.format`` calls), ``match`` subjects,
+patterns, guards and bodies.  It judges nothing: what a call does to a value
+and which types are sinks are :mod:`cachelint.policy`'s to say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from mypy.nodes import (
     Argument,
@@ -30,40 +31,21 @@ from mypy.nodes import (
     FuncItem,
     GeneratorExpr,
     IndexExpr,
+    ListExpr,
     MemberExpr,
     MypyFile,
     NameExpr,
     Node,
     RefExpr,
-    ReturnStmt,
     Statement,
+    TupleExpr,
     TypeInfo,
     Var,
-    YieldExpr,
-    YieldFromExpr,
+    WithStmt,
 )
 from mypy.patterns import Pattern
 
-from cachelint.vocabulary import DICT_METHODS, LOG_METHODS, VALIDATOR_METHODS
-from cachelint.vocabulary import HARMLESS_CALLS as _HARMLESS_CALLS
-
-# reveal_type/reveal_locals exist only for mypy: inspecting, not using.
-HARMLESS_CALLS = _HARMLESS_CALLS | {"reveal_type", "reveal_locals"}
-
-
-@dataclass(frozen=True)
-class Use:
-    """An expression used in a way that needs a validated value.
-
-    ``what`` is the catalog's wording (``returned``, ``attribute-accessed
-    (.x)``...); for a call argument it is None and ``callee`` is the call's
-    callee, so the message can quote its source.
-    """
-
-    node: Expression
-    what: str | None
-    function: FuncItem | None
-    callee: Expression | None = None
+from cachelint.policy import DICT_METHODS
 
 
 @dataclass(frozen=True)
@@ -80,20 +62,25 @@ class DictAccess:
 class ModuleFacts:
     """What :class:`_Walker` found in one module, keyed by ``id()`` of mypy nodes."""
 
+    #: expression -> the ``await`` applied to it
     awaited: dict[int, AwaitExpr] = field(default_factory=dict)
-    bound_to: dict[int, list[NameExpr]] = field(default_factory=dict)
-    uses: dict[int, Use] = field(default_factory=dict)
-    name_uses: dict[int, list[Use]] = field(default_factory=dict)
-    validated: set[int] = field(default_factory=set)
+    #: node -> its syntactic parent (expressions and statements)
+    parent: dict[int, Node] = field(default_factory=dict)
+    #: node -> the function (or lambda) it is in
+    function: dict[int, FuncItem] = field(default_factory=dict)
+    #: variable -> the places it is read (not assigned)
+    reads: dict[int, list[NameExpr]] = field(default_factory=dict)
+    #: names, members and subscripts that are assigned to
+    stores: set[int] = field(default_factory=set)
     dict_accesses: list[DictAccess] = field(default_factory=list)
-
-
-def callee_name(callee: Expression) -> str | None:
-    if isinstance(callee, NameExpr):
-        return callee.name
-    if isinstance(callee, MemberExpr):
-        return callee.name
-    return None
+    #: ``AsyncMock(...)``-like calls (filtered by :mod:`.mocks`)
+    mock_calls: list[CallExpr] = field(default_factory=list)
+    #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls
+    patch_calls: list[CallExpr] = field(default_factory=list)
+    #: calls of a method (``receiver.name(...)``), for receivers mypy could not resolve
+    member_calls: list[CallExpr] = field(default_factory=list)
+    #: fully qualified names of the classes the module constructs
+    constructed: set[str] = field(default_factory=set)
 
 
 _NOT_CHILDREN = frozenset(
@@ -144,6 +131,20 @@ def _is_child(value: object) -> bool:
     )
 
 
+def _nodes_in(value: object, depth: int = 0) -> Iterator[Node]:
+    # Containers nest: a dict display's items are (key, value) pairs, a comprehension's
+    # conditions a list per `for`, a match statement's guards may be None.
+    if isinstance(value, Node):
+        if _is_child(value):
+            yield value
+    elif isinstance(value, (list, tuple)) and depth < 3:
+        for item in value:
+            yield from _nodes_in(item, depth + 1)
+    elif isinstance(value, dict) and depth < 3:
+        for item in value.values():
+            yield from _nodes_in(item, depth + 1)
+
+
 def children(node: Node) -> Iterator[Node]:
     """The syntactic children of ``node`` (no symbol references, no analyzed duplicates)."""
     for name in _child_attrs(type(node)):
@@ -151,160 +152,100 @@ def children(node: Node) -> Iterator[Node]:
             value = getattr(node, name)
         except Exception:  # noqa: BLE001, S112 - a computed property asserting on this node's state
             continue
-        if isinstance(value, Node):
-            if _is_child(value):
-                yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, Node) and _is_child(item):
-                    yield item
-        elif isinstance(value, dict):
-            for item in value.values():
-                if isinstance(item, Node) and _is_child(item):
-                    yield item
+        yield from _nodes_in(value)
+
+
+def walk_nodes(root: Node) -> Iterator[Node]:
+    """Every node under ``root`` (``root`` included), depth first."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(children(node))))
+
+
+def is_mock_factory(call: CallExpr) -> bool:
+    """``AsyncMock(...)``, ``mock.AsyncMock(...)``, ``mocker.AsyncMock(...)`` as written (spec not judged)."""
+    callee = call.callee
+    if isinstance(callee, NameExpr):
+        return callee.name == "AsyncMock" or callee.fullname.endswith(".AsyncMock")
+    return isinstance(callee, MemberExpr) and callee.name == "AsyncMock"
+
+
+def _names_patch(expr: Expression) -> bool:
+    return (isinstance(expr, NameExpr) and expr.name == "patch") or (
+        isinstance(expr, MemberExpr) and expr.name == "patch"
+    )
 
 
 class _Walker:
-    def __init__(
-        self, is_validator_class: Callable[[TypeInfo], bool], validators: tuple[str, ...], handback: frozenset[str]
-    ) -> None:
+    def __init__(self) -> None:
         self.facts = ModuleFacts()
-        self._is_validator_class = is_validator_class
-        self._validators = validators
-        self._handback = handback
-        self._function: FuncItem | None = None
-        self._stores: set[int] = set()
-        self._handlers: dict[type, Callable[[Any], None]] = {
-            AwaitExpr: self._await,
-            AssignmentStmt: self._assignment,
-            AssignmentExpr: self._walrus,
-            ReturnStmt: self._return,
-            YieldExpr: self._yield,
-            YieldFromExpr: self._yield_from,
-            MemberExpr: self._member,
-            IndexExpr: self._index,
-            ForStmt: self._for,
-            GeneratorExpr: self._comprehension,
-            DictionaryComprehension: self._comprehension,
-            CallExpr: self._call,
-        }
 
     def run(self, tree: MypyFile) -> None:
-        stack: list[tuple[Node, FuncItem | None]] = [(stmt, None) for stmt in reversed(tree.defs)]
+        facts = self.facts
+        stack: list[tuple[Node, Node | None, FuncItem | None]] = [(stmt, None, None) for stmt in reversed(tree.defs)]
         while stack:
-            node, function = stack.pop()
-            self._function = function
-            handler = self._handlers.get(type(node))
-            if handler is not None:
-                handler(node)
+            node, parent, function = stack.pop()
+            key = id(node)
+            if parent is not None:
+                facts.parent[key] = parent
+            if function is not None:
+                facts.function[key] = function
+            self._visit(node)
             inner = node if isinstance(node, FuncItem) else function
             kids = list(children(node))
-            stack.extend((kid, inner) for kid in reversed(kids))
+            stack.extend((kid, node, inner) for kid in reversed(kids))
 
-    # --- bookkeeping --------------------------------------------------------
+    def _store(self, target: Expression) -> None:
+        self.facts.stores.add(id(target))
+        if isinstance(target, (TupleExpr, ListExpr)):
+            for item in target.items:
+                self._store(item)
 
-    def _use(self, expr: Expression, what: str | None, callee: Expression | None = None) -> None:
-        if isinstance(expr, NameExpr):
-            if isinstance(expr.node, Var):
-                use = Use(expr, what, self._function, callee)
-                self.facts.name_uses.setdefault(id(expr.node), []).append(use)
-        elif isinstance(expr, (CallExpr, AwaitExpr)):
-            self.facts.uses[id(expr)] = Use(expr, what, self._function, callee)
-
-    def _bind(self, value: Expression, target: Expression) -> None:
-        if isinstance(target, NameExpr) and isinstance(target.node, Var) and isinstance(value, (CallExpr, AwaitExpr)):
-            self.facts.bound_to.setdefault(id(value), []).append(target)
-
-    def _is_validator(self, call: CallExpr) -> bool:
-        name = callee_name(call.callee)
-        if name in VALIDATOR_METHODS or name == "isinstance":
-            return True
-        if isinstance(call.callee, RefExpr):
-            fullname = call.callee.fullname
-            if any(entry == name or entry == fullname for entry in self._validators):
-                return True
-            if isinstance(call.callee.node, TypeInfo) and self._is_validator_class(call.callee.node):
-                return True
-        elif name is not None and name in self._validators:
-            return True
-        return False
-
-    def _is_harmless(self, call: CallExpr) -> bool:
-        callee = call.callee
-        if isinstance(callee, NameExpr) and callee.name in HARMLESS_CALLS:
-            return True
-        if isinstance(callee, MemberExpr):
-            if callee.name in LOG_METHODS or callee.name in self._handback:
-                return True
-            if isinstance(callee.expr, NameExpr) and callee.expr.name == "json" and callee.name in ("dumps", "dump"):
-                return True
-        return False
-
-    # --- handlers -----------------------------------------------------------
-
-    def _await(self, o: AwaitExpr) -> None:
-        self.facts.awaited[id(o.expr)] = o
-
-    def _assignment(self, o: AssignmentStmt) -> None:
-        for lvalue in o.lvalues:
-            self._bind(o.rvalue, lvalue)
-            if isinstance(lvalue, IndexExpr):
-                self._stores.add(id(lvalue))
-        if o.unanalyzed_type is not None and not o.is_alias_def:
-            self._use(o.rvalue, "assigned to an annotated target")
-
-    def _walrus(self, o: AssignmentExpr) -> None:
-        self._bind(o.value, o.target)
-
-    def _return(self, o: ReturnStmt) -> None:
-        if o.expr is not None:
-            self._use(o.expr, "returned")
-
-    def _yield(self, o: YieldExpr) -> None:
-        if o.expr is not None:
-            self._use(o.expr, "yielded")
-
-    def _yield_from(self, o: YieldFromExpr) -> None:
-        self._use(o.expr, "yielded")
-
-    def _member(self, o: MemberExpr) -> None:
-        self._use(o.expr, f"attribute-accessed (.{o.name})")
-
-    def _index(self, o: IndexExpr) -> None:
-        self._use(o.base, "subscripted")
-        store = id(o) in self._stores
-        self.facts.dict_accesses.append(DictAccess(o, o.base, "__setitem__" if store else "__getitem__", o.index))
-
-    def _for(self, o: ForStmt) -> None:
-        self._use(o.expr, "iterated")
-
-    def _comprehension(self, o: GeneratorExpr | DictionaryComprehension) -> None:
-        for sequence in o.sequences:
-            self._use(sequence, "iterated")
-
-    def _call(self, o: CallExpr) -> None:
-        if self._is_validator(o):
-            for arg in o.args:
-                if isinstance(arg, NameExpr) and isinstance(arg.node, Var):
-                    self.facts.validated.add(id(arg.node))
-        elif not self._is_harmless(o):
-            for arg in o.args:
-                self._use(arg, None, o.callee)
-        callee = o.callee
-        if isinstance(callee, MemberExpr) and callee.name in DICT_METHODS:
-            key = o.args[0] if o.args else None
-            self.facts.dict_accesses.append(DictAccess(o, callee.expr, callee.name, key))
+    def _visit(self, node: Node) -> None:
+        facts = self.facts
+        if isinstance(node, NameExpr):
+            if isinstance(node.node, Var) and id(node) not in facts.stores:
+                facts.reads.setdefault(id(node.node), []).append(node)
+        elif isinstance(node, AwaitExpr):
+            facts.awaited[id(node.expr)] = node
+        elif isinstance(node, AssignmentStmt):
+            for lvalue in node.lvalues:
+                self._store(lvalue)
+        elif isinstance(node, AssignmentExpr):
+            self._store(node.target)
+        elif isinstance(node, ForStmt):
+            self._store(node.index)
+        elif isinstance(node, WithStmt):
+            for target in node.target:
+                if target is not None:
+                    self._store(target)
+        elif isinstance(node, (GeneratorExpr, DictionaryComprehension)):
+            for index in node.indices:
+                self._store(index)
+        elif isinstance(node, IndexExpr):
+            store = id(node) in facts.stores
+            facts.dict_accesses.append(
+                DictAccess(node, node.base, "__setitem__" if store else "__getitem__", node.index)
+            )
+        elif isinstance(node, CallExpr):
+            callee = node.callee
+            if isinstance(callee, RefExpr) and isinstance(callee.node, TypeInfo):
+                facts.constructed.add(callee.node.fullname)
+            if isinstance(callee, MemberExpr):
+                facts.member_calls.append(node)
+            if isinstance(callee, MemberExpr) and callee.name in DICT_METHODS:
+                key = node.args[0] if node.args else None
+                facts.dict_accesses.append(DictAccess(node, callee.expr, callee.name, key))
+            if is_mock_factory(node):
+                facts.mock_calls.append(node)
+            elif isinstance(callee, MemberExpr) and callee.name == "object" and _names_patch(callee.expr):
+                facts.patch_calls.append(node)
 
 
-def walk(
-    tree: MypyFile,
-    *,
-    is_validator_class: Callable[[TypeInfo], bool],
-    validators: tuple[str, ...],
-    handback: frozenset[str],
-) -> ModuleFacts:
-    """Index ``tree``.  ``is_validator_class`` says whether ``Cls(**value)`` validates
-    (Pydantic models); ``handback`` are method names that hand a value back to a cache."""
-    walker = _Walker(is_validator_class, validators, handback)
+def walk(tree: MypyFile) -> ModuleFacts:
+    """Index ``tree`` (see the module docstring)."""
+    walker = _Walker()
     walker.run(tree)
     return walker.facts

@@ -40,8 +40,10 @@ def test_edited_file_is_rechecked(project: Path, cachelint: Runner) -> None:
 
 def test_config_change_rechecks_everything(project: Path, cachelint: Runner) -> None:
     assert cachelint("check", ".", cwd=project).code == 1
-    # No class is a sync cache any more: the finding must go, although app.py did not change.
-    (project / "pyproject.toml").write_text('[tool.cachelint]\nsync-cache-classes = ["Other"]\n', encoding="utf-8")
+    # CacheManager is no cache any more: the finding must go, although app.py did not change.
+    (project / "pyproject.toml").write_text(
+        '[tool.cachelint]\nnot-cache-classes = ["CacheManager"]\n', encoding="utf-8"
+    )
     os.utime(project / "pyproject.toml")
     assert cachelint("check", ".", cwd=project).code == 0
 

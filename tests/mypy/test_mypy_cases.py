@@ -26,9 +26,7 @@ def _run(project: Path) -> RunResult:
         return run_mypy(files, project / "pyproject.toml", Path(cache_dir))
 
 
-@pytest.mark.parametrize(
-    ("project", "path"), FILES, ids=[str(path.relative_to(CASES)) for _, path in FILES]
-)
+@pytest.mark.parametrize(("project", "path"), FILES, ids=[str(path.relative_to(CASES)) for _, path in FILES])
 def test_case(project: Path, path: Path) -> None:
     result = _run(project)
     assert result.status in (0, 1), result.stdout + result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mypy_cases import run_mypy
 
-CASE = '''\
+CASE = """\
 from typing import Any
 
 
@@ -20,7 +20,7 @@ class CacheManager:
 
 def read(cache: CacheManager) -> None:
     reveal_type(cache.get("patterns", "k"))
-'''
+"""
 
 
 def _project(folder: Path, cachelint_table: str) -> Path:

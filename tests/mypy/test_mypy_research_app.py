@@ -2,9 +2,8 @@
 
 The fixture carries flake8-style ``# error: CLT1xx:col`` markers (owned by the
 fixture, shared with the flake8 tests); the plugin must report each
-CLT101/102/103/106 marker with the rule's mypy code at the same line and
-column, and report no other ``cachelint-*`` error.  CLT105 (``AsyncMock()``
-for a sync cache) is the flake8 plugin's alone (see docs/mypy.md).
+CLT101/102/103/105/106 marker with the rule's mypy code at the same line and
+column, and report no other ``cachelint-*`` error (CLT104 is off by default).
 
 mypy runs from the fixture's folder with a ``mypy.ini`` that only loads the
 plugin, so the plugin's fallback (the nearest ``pyproject.toml`` of the
@@ -23,7 +22,7 @@ from mypy_cases import run_mypy
 from cachelint.rules import BY_CODE
 
 APP = Path(__file__).parent.parent / "fixtures" / "research_app"
-MYPY_RULES = frozenset({"CLT101", "CLT102", "CLT103", "CLT106"})
+MYPY_RULES = frozenset({"CLT101", "CLT102", "CLT103", "CLT105", "CLT106"})
 CODE_TO_RULE = {BY_CODE[code].mypy_code: code for code in MYPY_RULES}
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error: .*  \[(?P<code>cachelint-[a-z-]+)\]$")
 
@@ -47,5 +46,5 @@ def test_research_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         for item in expectations(path)
         if item.code in MYPY_RULES
     }
-    assert len(expected) >= 20  # the fixture's planted CLT101/102/103/106 bugs
+    assert len(expected) >= 20  # the fixture's planted CLT101/102/103/105/106 bugs
     assert found == expected, (sorted(expected - found), sorted(found - expected))

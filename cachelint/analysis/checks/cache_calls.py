@@ -11,16 +11,30 @@ import ast
 from collections.abc import Iterator
 from dataclasses import replace
 
+from cachelint import policy
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic, FixHint
 from cachelint.analysis.knowledge import MethodInfo
 from cachelint.analysis.semantic import Visit
-from cachelint.analysis.types import Ty
+from cachelint.analysis.types import Inst, Ty
 
 REWRITABLE = frozenset({"get", "set"})
 
 
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
+    found = list(_check_call(ctx, visit))
+    if found:
+        # Proof that the method returns no awaitable may need its body: read only now.
+        node = visit.node
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        func = node.func
+        cls = ctx.model.receiver_cache(func.value, visit.scope)
+        if cls is None or not ctx.knowledge.proven_sync(cls, func.attr):
+            return
+    yield from found
+
+
+def _check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
     func = node.func
@@ -60,7 +74,14 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
                 node.end_lineno,
                 node.end_col_offset,
             )
-    if not awaited and ctx.runs_on_event_loop(visit.scope):
+    # CLT104 is about blocking the event loop: only methods that reach the store count,
+    # not key builders or status getters of the same class.
+    if (
+        not awaited
+        and ctx.runs_on_event_loop(visit.scope)
+        and not _own_instance(func.value, visit)
+        and ctx.knowledge.data_access(cls, func.attr)
+    ):
         function = ctx.enclosing_function(visit.scope)
         args = dict(base_args)
         args["function"] = function.name if function is not None else "<async>"
@@ -73,6 +94,107 @@ def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
             node.end_lineno,
             node.end_col_offset,
         )
+
+
+def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
+    """``self`` inside the cache class's own method: the class implementing its async API
+    over its sync one (Django's ``async def aload(self): return self.load()``) is the
+    library's design, not a caller blocking the loop by mistake."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    scope = visit.scope.function
+    if scope is None or scope.cls is None:
+        return False
+    return any(kind in ("self", "cls") for kind, _, _ in scope.bindings.get(receiver.id, ()))
+
+
+#: Calls whose result is an event loop, and the classes whose ``create_task`` consumes awaitables.
+_LOOP_FACTORIES = frozenset(
+    {"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.events.get_running_loop"}
+)
+_TASK_GROUPS = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
+
+
+def check_awaitable_consumer(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
+    """CLT101 for a sync cache call's result handed to a call that awaits it (issue 10 item 5).
+
+    ``asyncio.gather(cache.get(k))``, ``create_task``, ``ensure_future``,
+    ``wait_for``, ``shield``, ``tg.create_task`` on an ``asyncio.TaskGroup`` and
+    ``loop.create_task`` crash as ``await`` does: a sync method's result is no
+    awaitable.  Reported at the argument; the codemod lists it, it does not
+    rewrite it.
+    """
+    node = visit.node
+    parent = visit.parent
+    if not isinstance(parent, ast.Call) or node not in parent.args:
+        return  # the cheap test first: every call passes here
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if not isinstance(func, ast.Attribute) or not _consumes(ctx, visit, parent, parent.args.index(node)):
+        return
+    cls = ctx.model.receiver_cache(func.value, visit.scope)
+    if cls is None:
+        return
+    info = ctx.knowledge.cache_method(cls, func.attr)
+    if info is None or info.is_async or info.returns_awaitable:
+        return
+    yield Diagnostic(
+        node.lineno,
+        node.col_offset,
+        "CLT101",
+        {"receiver": ctx.source(func.value), "cls": info.cls, "method": func.attr},
+        None,
+        node.end_lineno,
+        node.end_col_offset,
+    )
+
+
+def _consumes(ctx: Context, visit: Visit, consumer: ast.Call, position: int) -> bool:
+    """Whether ``consumer`` awaits its argument at ``position``."""
+    callee = consumer.func
+    if not isinstance(callee, (ast.Name, ast.Attribute)):
+        return False
+    qualname = visit.scope.qualify(callee)
+    if qualname is not None and policy.consumes_awaitable(ctx.knowledge.index.canonical_name(qualname)):
+        # gather/wait take awaitables everywhere; the others only their first argument.
+        return position == 0 or qualname.rpartition(".")[2] in ("gather", "wait", "as_completed")
+    if not isinstance(callee, ast.Attribute) or callee.attr not in policy.AWAITABLE_CONSUMER_METHODS:
+        return False
+    return position == 0 and policy.consumes_awaitable(None, callee.attr, _owner(ctx, visit, callee.value))
+
+
+def _owner(ctx: Context, visit: Visit, receiver: ast.expr) -> str | None:
+    """``asyncio.TaskGroup`` / ``asyncio.AbstractEventLoop`` when ``receiver`` is one, as written."""
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, (ast.Name, ast.Attribute)):
+        if visit.scope.qualify(receiver.func) in _LOOP_FACTORIES:
+            return "asyncio.AbstractEventLoop"
+        return None
+    if not isinstance(receiver, ast.Name):
+        return None
+    ty = ctx.model.type_of(receiver, visit.scope)
+    if isinstance(ty, Inst) and ty.qualname in policy.AWAITABLE_CONSUMER_OWNERS:
+        return ty.qualname
+    owner = ctx.model.lookup_scope(receiver.id, visit.scope)
+    if owner is None:
+        return None
+    for kind, payload, _ in owner.bindings.get(receiver.id, ()):
+        if kind == "value" and isinstance(payload, ast.Call) and isinstance(payload.func, (ast.Name, ast.Attribute)):
+            if owner.qualify(payload.func) in _LOOP_FACTORIES:
+                return "asyncio.AbstractEventLoop"
+    # ``async with asyncio.TaskGroup() as tg``: the with statement binds ``tg``.
+    for statement in ast.walk(owner.node):
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                target, context = item.optional_vars, item.context_expr
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id == receiver.id
+                    and isinstance(context, ast.Call)
+                    and isinstance(context.func, (ast.Name, ast.Attribute))
+                    and owner.qualify(context.func) in _TASK_GROUPS
+                ):
+                    return "asyncio.TaskGroup"
+    return None
 
 
 def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, awaited: bool) -> FixHint:
@@ -117,4 +239,4 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
     return replace(base, shape=kind, model=model, model_source=local, reason=why)
 
 
-NODE_CHECKS = [(ast.Call, check_call)]
+NODE_CHECKS = [(ast.Call, check_call), (ast.Call, check_awaitable_consumer)]

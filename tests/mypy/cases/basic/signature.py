@@ -11,7 +11,7 @@ from shop.legacy import CacheManager as LegacyCache
 
 def one_string_key(deps: Deps, key: str) -> Any:
     if deps.cache_manager is not None:
-        return deps.cache_manager.get(key)  # E: 'deps.cache_manager.get(key)' does not match CacheManager.get(cache_type, content_key): missing required argument 'content_key'; pass the arguments the method declares  [cachelint-cache-signature]  # E: Missing positional argument "content_key" in call to "get" of "CacheManager"  [call-arg]  # E: 'deps.cache_manager.get(key)' comes from CacheManager.get() (untyped) and is returned without validation; validate it with Model.model_validate(...) or TypeAdapter(...).validate_python(...) or use AsyncCacheManager.get_model/get_list  [cachelint-untyped-retrieval]
+        return deps.cache_manager.get(key)  # E: 'deps.cache_manager.get(key)' does not match CacheManager.get(cache_type, content_key): missing required argument 'content_key'; pass the arguments the method declares  [cachelint-cache-signature]  # E: Missing positional argument "content_key" in call to "get" of "CacheManager"  [call-arg]
     return None
 
 

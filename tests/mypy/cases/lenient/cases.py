@@ -20,7 +20,7 @@ async def awaited(cache: CacheManager) -> None:
 def not_strict(cache: CacheManager) -> list[int]:
     cached = cache.get("patterns", "k")
     reveal_type(cached)  # N: Revealed type is "Any"
-    return cached  # E: Returning Any from function declared to return "list[int]"  [no-any-return]  # E: 'cached' comes from CacheManager.get() (untyped) and is returned without validation; validate it with Model.model_validate(...) or TypeAdapter(...).validate_python(...) or use AsyncCacheManager.get_model/get_list  [cachelint-untyped-retrieval]
+    return cached  # E: Returning Any from function declared to return "list[int]"  [no-any-return]
 
 
 def unannotated(cache):  # E: Function is missing a type annotation  [no-untyped-def]
