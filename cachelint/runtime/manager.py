@@ -418,12 +418,14 @@ class AsyncCacheManager:
     # gated here.
 
     def _read(self, key: CacheKey, codec: Codec[T], op: str, ticket: _Ticket | None = None) -> T | _Miss:
+        breaker = self._breaker
         if ticket is None:
-            if not self._gate(key, op, lookup=True):
-                return _MISS
+            # ``_gate`` spelled out: this is the hot path of every inline hit.
+            if cache_disabled() or breaker.state is not BreakerState.CLOSED:
+                if not self._gate(key, op, lookup=True):
+                    return _MISS
         elif ticket.abandoned:
             return _MISS  # its caller timed out while it waited in the queue
-        breaker = self._breaker
         cache_type, content_key = key
         fault: Exception | None = None
         bad_entry: Exception | None = None
@@ -457,7 +459,7 @@ class AsyncCacheManager:
             raise
         stats = self._stats
         with self._state:
-            if not self._settle(ticket):
+            if ticket is not None and not self._settle(ticket):
                 return self._late(key, op, perf_counter() - start)
             change = breaker.record_success() if fault is None else breaker.record_failure()
             stats.latencies.append(elapsed)
