@@ -566,13 +566,19 @@ class AsyncCacheManager:
         elif ticket.abandoned:
             return False
         fault: Exception | None = None
-        with self._lock:
-            start = perf_counter()
-            try:
-                delete(*key)
-            except Exception as exc:  # noqa: BLE001
-                fault = exc
-            elapsed = perf_counter() - start
+        try:
+            with self._lock:
+                start = perf_counter()
+                try:
+                    delete(*key)
+                except Exception as exc:  # noqa: BLE001
+                    fault = exc
+                elapsed = perf_counter() - start
+        except BaseException:
+            with self._state:
+                if self._settle(ticket):
+                    self._breaker.record_failure()
+            raise
         with self._state:
             if not self._settle(ticket):
                 self._late(key, "delete", elapsed)
