@@ -373,19 +373,20 @@ class AsyncCacheManager:
         ticket = _Ticket()
         if timeout is not None and worker.busy_for() > timeout:
             # The backend has held the worker past a whole timeout already:
-            # fail now rather than queue behind a call that may never return.
-            self._abandon(ticket, key, op, lookup, 0.0, "timeout (backend busy past its timeout)")
+            # fail now (a "timeout" after 0 ms) rather than queue behind a
+            # call that may never return.
+            self._abandon(ticket, key, op, lookup, 0.0)
             return gave_up
         future = worker.submit(partial(call, ticket))
         if timeout is None:
             return await future
         start = perf_counter()
         done, _ = await asyncio.wait((future,), timeout=timeout)
-        if done or not self._abandon(ticket, key, op, lookup, perf_counter() - start, "timeout"):
+        if done or not self._abandon(ticket, key, op, lookup, perf_counter() - start):
             return await future  # finished, or finished just as the timeout ran out
         return gave_up
 
-    def _abandon(self, ticket: _Ticket, key: CacheKey, op: str, lookup: bool, waited: float, outcome: str) -> bool:
+    def _abandon(self, ticket: _Ticket, key: CacheKey, op: str, lookup: bool, waited: float) -> bool:
         """Give up on *ticket* as a fault, unless the worker has already finished it."""
         stats = self._stats
         with self._state:
@@ -397,7 +398,7 @@ class AsyncCacheManager:
             stats.timeouts += 1
             if lookup:
                 stats.misses += 1
-        _emit(_WARNING, key, op, waited, outcome)
+        _emit(_WARNING, key, op, waited, "timeout")
         if change is not None:
             _breaker_changed(change, self._breaker.failures)
         return True

@@ -200,3 +200,27 @@ def test_timeout_needs_offload_and_a_positive_number(sync_cache: CacheManager) -
         with pytest.raises(ValueError, match="must be > 0"):
             AsyncCacheManager(sync_cache, offload=True, timeout=bad)
     assert AsyncCacheManager(sync_cache, offload=True).timeout is None
+
+
+def test_a_hung_backend_does_not_starve_the_default_executor(backend: HangingCache) -> None:
+    # Without ``timeout``: the calls wait for the backend, but they hold one
+    # thread between them, so the loop's default executor stays free.
+    cache = AsyncCacheManager(backend, offload=True)
+    backend.hang.set()
+
+    async def scenario() -> float:
+        calls = [asyncio.ensure_future(cache.get_list(CacheKey("k", str(i)), PatternAnalysis)) for i in range(20)]
+        await asyncio.sleep(0.05)
+        try:
+            start = time.perf_counter()
+            assert await asyncio.wait_for(asyncio.to_thread(lambda: 42), STALLED) == 42
+            elapsed = time.perf_counter() - start
+            assert backend.inside == 1 and not any(call.done() for call in calls)
+        finally:
+            backend.hang.clear()
+            backend.release.set()
+        assert await asyncio.gather(*calls) == [None] * 20
+        return elapsed
+
+    assert run(scenario()) < STALLED
+    assert backend.entries == 20 and len(backend.threads) == 1
