@@ -71,12 +71,14 @@ def _enter(value: object, active: set[int], convert: Callable[[], T]) -> T:
 
 def _model_fields(model: BaseModel, active: set[int]) -> object:
     # ``__dict__`` holds the fields a ``model_construct`` call was given (a
-    # missing required field is simply absent, so validation reports it).
-    fields = dict(vars(model))
+    # missing required field is simply absent, so validation reports it), and
+    # also anything else set on the instance, e.g. a ``cached_property``.
+    stored = vars(model)
     if isinstance(model, RootModel):
-        if "root" not in fields:
+        if "root" not in stored:
             raise ValueError(f"{type(model).__qualname__} instance without a root value")
-        return _plain(fields["root"], active)
+        return _plain(stored["root"], active)
+    fields = {name: stored[name] for name in type(model).model_fields if name in stored}
     extra = model.__pydantic_extra__
     if extra:
         fields.update(extra)

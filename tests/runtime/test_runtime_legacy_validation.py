@@ -9,6 +9,7 @@ from ``get_model`` / ``get_list`` with whatever its fields held.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import pytest
@@ -144,3 +145,19 @@ def test_a_stored_instance_that_contains_itself_is_a_miss(sync_cache: CacheManag
     cache = AsyncCacheManager(sync_cache)
     assert run(cache.get_model(KEY, Node)) is None
     assert cache.stats().invalid == 1
+
+
+def test_only_fields_are_revalidated_not_other_instance_attributes(sync_cache: CacheManager) -> None:
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        name: str
+
+        @functools.cached_property
+        def shout(self) -> str:
+            return self.name.upper()
+
+    stored = Strict(name="n")
+    assert stored.shout == "N"  # now in the instance's __dict__, but no field
+    sync_cache.set(*KEY, stored)
+    cache = AsyncCacheManager(sync_cache)
+    assert run(cache.get_model(KEY, Strict)) == Strict(name="n")
