@@ -174,13 +174,25 @@ def _fuzz(plan: Plan, raw: dict[str, Any]) -> list[Row]:
         "tests/reliability/test_fuzz.py",
     ]
 
-    def batch(size: int) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, CACHELINT_FUZZ_EXAMPLES=str(size), CACHELINT_DEBUG="1")
-        return subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-
     start = time.perf_counter()
+
+    def batch(number: int, size: int) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, CACHELINT_FUZZ_EXAMPLES=str(size), CACHELINT_DEBUG="1")
+        run = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        # One line per finished batch, so a run stopped part-way still says how
+        # far it got (each batch is ``size`` examples of each of the 3 tests).
+        last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-200:]
+        print(
+            f"   batch {number + 1}/{len(sizes)} ({size} examples per test): exit {run.returncode},"
+            f" {last} [{_seconds(time.perf_counter() - start)} since start]",
+            flush=True,
+        )
+        if run.returncode != 0:
+            print(run.stdout[-5000:], flush=True)
+        return run
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        done = list(pool.map(batch, sizes))
+        done = list(pool.map(batch, range(len(sizes)), sizes))
     seconds = time.perf_counter() - start
     failed = [run for run in done if run.returncode != 0]
     summaries = [run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-200:] for run in done]

@@ -16,6 +16,15 @@ Decoding never returns a wrongly typed value: an envelope for another schema is
 (a model instance, a dict, or a list of them, as old code stored) is returned
 only if it validates against the requested type (``LEGACY_HIT``), else it is
 ``LEGACY_INVALID``.
+
+Pydantic passes an instance of the requested model through unvalidated (its
+default ``revalidate_instances="never"``), so a legacy value holding live
+instances — e.g. built with ``model_construct``, or mutated after validation —
+is validated twice: once as stored, which keeps the classes honest (an
+instance of another model is still refused), and once with every model and
+dataclass instance inside replaced by its field values (see ``plain``), whose
+result is what is returned. Nothing a legacy entry holds reaches the caller
+unvalidated.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ from typing import Any, Final, Generic, TypeVar, final
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic.errors import PydanticUserError
+
+from .plain import plain
 
 __all__ = [
     "ABSENT",
@@ -142,9 +153,15 @@ class Codec(Generic[T]):
 
     def _decode_legacy(self, raw: object) -> tuple[Outcome, T | None]:
         try:
-            return LEGACY_HIT, self.adapter.validate_python(raw)
+            value = self.adapter.validate_python(raw)
+            data = plain(raw)
+            if data is not raw:
+                # Instances were passed through as stored: validate their
+                # field values (by name, as ``__dict__`` holds them, or alias).
+                value = self.adapter.validate_python(data, by_alias=True, by_name=True)
         except Exception:  # noqa: BLE001 - a legacy value that does not validate is a miss
             return LEGACY_INVALID, None
+        return LEGACY_HIT, value
 
 
 def schema_fingerprint(adapter: TypeAdapter[Any], label: str) -> str:

@@ -9,10 +9,25 @@ Contracts:
 * The cache never fails a request: a failing ``get`` is a miss, a failing
   ``set`` is logged and swallowed. A circuit breaker (see ``breaker``) bypasses
   a failing cache for a cool-down and then probes it.
+* Every inspection of a stored value — the backend's ``get`` and everything
+  decoding does to what it returned (``__contains__``, ``.get``, ``__eq__``,
+  ``__len__``, iteration, attribute access) — happens inside the fault
+  boundary: whatever it raises makes the read a corrupt-entry miss, logged
+  and evicted, never the caller's exception. Legacy model instances are
+  re-validated, never returned as stored (see ``codec``).
 * The sync cache is never entered by two threads at once: every call into it
-  holds one ``threading.Lock`` (taken in the worker thread when offloading).
-  ``offload=True`` runs each call through ``asyncio.to_thread`` for slow
-  backends; the default runs inline, which is much faster for in-memory caches.
+  holds one ``threading.Lock``. ``offload=True`` runs each call in the
+  manager's own worker thread (see ``worker``) for slow backends; the default
+  runs inline, which is much faster for in-memory caches.
+* ``timeout=`` (seconds, offloaded calls only) bounds how long a call may keep
+  its caller waiting. A call that overruns it is a fault for the breaker and
+  the caller gets a miss (or, for a write, a logged non-write); the backend
+  call itself cannot be interrupted, so it runs on in the worker thread and
+  its late result is logged and dropped. At most one thread per manager is
+  ever held by a hung backend: while the current call is past its timeout,
+  new calls fail at once instead of queueing, and calls that were queued
+  behind it are skipped without entering the cache; after
+  ``failure_threshold`` such faults the breaker bypasses the cache entirely.
 * ``get_or_compute`` is single-flight per key, event loop and type: concurrent
   misses compute once, and if the computation raises every waiter gets the
   exception and nothing is cached.
@@ -34,6 +49,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from time import perf_counter
 from typing import Any, Final, TypeVar, cast, overload
 
@@ -59,11 +75,13 @@ from .keys import CacheKey
 from .protocol import SyncCache
 from .stats import CacheStats, StatsRecorder
 from .switch import cache_disabled
+from .worker import Worker
 
 __all__ = ["AsyncCacheManager"]
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+R = TypeVar("R")
 
 logger: Final = logging.getLogger("cachelint.runtime")
 
@@ -94,6 +112,21 @@ class _Miss(enum.Enum):
 _MISS: Final = _Miss.MISS
 
 
+class _Ticket:
+    """One offloaded call, settled exactly once under the manager's state lock.
+
+    Either the worker finishes the call (``finished``) and accounts for it, or
+    the caller's timeout runs out first (``abandoned``) and the caller
+    accounts for it as a fault; the other side then records nothing.
+    """
+
+    __slots__ = ("abandoned", "finished")
+
+    def __init__(self) -> None:
+        self.abandoned = False
+        self.finished = False
+
+
 class AsyncCacheManager:
     """Typed async access to any ``SyncCache`` (see the module docstring)."""
 
@@ -107,13 +140,21 @@ class AsyncCacheManager:
         clock: Callable[[], float] = time.monotonic,
         latency_window: int = 1024,
         ttl_keyword: str = "ttl_override",
+        timeout: float | None = None,
     ) -> None:
         """Wrap *sync_cache*.
 
         ``failure_threshold`` consecutive faults open the breaker for
         ``cooldown_seconds`` measured by ``clock`` (monotonic seconds).
         ``ttl_keyword`` names the sync ``set`` parameter that receives ``ttl=``.
+        ``timeout`` (seconds, needs ``offload=True``) is the longest any one
+        call may keep its caller waiting (see the module docstring).
         """
+        if timeout is not None:
+            if not offload:
+                raise ValueError("timeout needs offload=True: an inline call cannot be abandoned")
+            if not timeout > 0:
+                raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         _check_sync_cache(sync_cache)
         self._cache = sync_cache
         self._get = sync_cache.get
@@ -121,6 +162,8 @@ class AsyncCacheManager:
         delete = getattr(sync_cache, "delete", None)
         self._delete: Callable[[str, str], object] | None = delete if callable(delete) else None
         self._offload = offload
+        self._timeout = timeout
+        self._worker = Worker(f"cachelint-cache-{type(sync_cache).__name__}") if offload else None
         self._ttl_keyword = ttl_keyword
         self._lock = threading.Lock()  # held around every call into the sync cache
         self._state = threading.Lock()  # held around breaker and counter updates
@@ -129,7 +172,10 @@ class AsyncCacheManager:
         self._inflight: dict[tuple[object, CacheKey, str], asyncio.Task[Any]] = {}
 
     def __repr__(self) -> str:
-        return f"AsyncCacheManager({self._cache!r}, offload={self._offload}, breaker={self._breaker.state.value})"
+        timeout = f", timeout={self._timeout}" if self._timeout is not None else ""
+        return (
+            f"AsyncCacheManager({self._cache!r}, offload={self._offload}{timeout}, breaker={self._breaker.state.value})"
+        )
 
     @property
     def sync_cache(self) -> SyncCache:
@@ -140,6 +186,11 @@ class AsyncCacheManager:
     def offload(self) -> bool:
         """Whether calls into the sync cache run in a worker thread."""
         return self._offload
+
+    @property
+    def timeout(self) -> float | None:
+        """The per-call timeout of offloaded calls in seconds, or ``None``."""
+        return self._timeout
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -166,12 +217,17 @@ class AsyncCacheManager:
         return await self._fetch(key, adapter_codec(adapter), "get_value")
 
     async def _fetch(self, key: CacheKey, codec: Codec[T], op: str) -> T | None:
-        """One read, inline or in a worker thread, a miss as ``None``."""
-        if self._offload:
-            value = await asyncio.to_thread(self._read, key, codec, op)
-        else:
+        """One read, inline or in the worker thread, a miss as ``None``."""
+        if self._worker is None:
             value = self._read(key, codec, op)
+        else:
+            value = await self._read_offloaded(key, codec, op)
         return None if value is _MISS else value
+
+    async def _read_offloaded(self, key: CacheKey, codec: Codec[T], op: str) -> T | _Miss:
+        if not self._gate(key, op, lookup=True):
+            return _MISS
+        return await self._offloaded(partial(self._read, key, codec, op), key, op, lookup=True, gave_up=_MISS)
 
     # -- writes --------------------------------------------------------------
 
@@ -213,9 +269,11 @@ class AsyncCacheManager:
         """Evict *key* if the sync cache supports ``delete``; ``True`` if it was called."""
         if self._delete is None or cache_disabled():
             return False
-        if self._offload:
-            return await asyncio.to_thread(self._remove, key)
-        return self._remove(key)
+        if self._worker is None:
+            return self._remove(key)
+        if not self._gate(key, "delete", lookup=False):
+            return False
+        return await self._offloaded(partial(self._remove, key), key, "delete", lookup=False, gave_up=False)
 
     # -- compute -------------------------------------------------------------
 
@@ -274,7 +332,7 @@ class AsyncCacheManager:
     ) -> Any:
         try:
             if read_first:
-                value = await asyncio.to_thread(self._read, key, codec, "get_or_compute")
+                value = await self._read_offloaded(key, codec, "get_or_compute")
                 if value is not _MISS:
                     return value
             value = await _call(compute)
@@ -284,19 +342,94 @@ class AsyncCacheManager:
             # Removed only after storing, so late arrivals hit instead of computing.
             self._inflight.pop(flight_key, None)
 
-    # -- the synchronous core (runs inline or in a worker thread) -------------
+    # -- offloading ----------------------------------------------------------
 
-    def _read(self, key: CacheKey, codec: Codec[T], op: str) -> T | _Miss:
+    def _gate(self, key: CacheKey, op: str, *, lookup: bool) -> bool:
+        """Whether a call may reach the cache now: the rollback switch, then the breaker."""
         if cache_disabled():
             with self._state:
                 self._stats.bypassed += 1
-                self._stats.misses += 1
-            return _MISS
+                if lookup:
+                    self._stats.misses += 1
+            return False
+        return self._breaker.state is BreakerState.CLOSED or self._admit(key, op, lookup=lookup)
+
+    async def _offloaded(
+        self,
+        call: Callable[[_Ticket], R],
+        key: CacheKey,
+        op: str,
+        *,
+        lookup: bool,
+        gave_up: R,
+    ) -> R:
+        """Run an admitted ``call(ticket)`` in the worker thread, waiting at most ``timeout``.
+
+        Returns *gave_up* when the timeout runs out first (or already ran out
+        for the call the worker is busy with); that is counted as a fault.
+        """
+        worker = cast(Worker, self._worker)
+        timeout = self._timeout
+        ticket = _Ticket()
+        if timeout is not None and worker.busy_for() > timeout:
+            # The backend has held the worker past a whole timeout already:
+            # fail now (a "timeout" after 0 ms) rather than queue behind a
+            # call that may never return.
+            self._abandon(ticket, key, op, lookup, 0.0)
+            return gave_up
+        future = worker.submit(partial(call, ticket))
+        if timeout is None:
+            return await future
+        start = perf_counter()
+        done, _ = await asyncio.wait((future,), timeout=timeout)
+        if done or not self._abandon(ticket, key, op, lookup, perf_counter() - start):
+            return await future  # finished, or finished just as the timeout ran out
+        return gave_up
+
+    def _abandon(self, ticket: _Ticket, key: CacheKey, op: str, lookup: bool, waited: float) -> bool:
+        """Give up on *ticket* as a fault, unless the worker has already finished it."""
+        stats = self._stats
+        with self._state:
+            if ticket.finished:
+                return False
+            ticket.abandoned = True
+            change = self._breaker.record_failure()
+            stats.errors += 1
+            stats.timeouts += 1
+            if lookup:
+                stats.misses += 1
+        _emit(_WARNING, key, op, waited, "timeout")
+        if change is not None:
+            _breaker_changed(change, self._breaker.failures)
+        return True
+
+    def _settle(self, ticket: _Ticket | None) -> bool:
+        """Claim the accounting of a finished call (hold ``_state``); False if its caller gave up."""
+        if ticket is None:
+            return True
+        if ticket.abandoned:
+            return False
+        ticket.finished = True
+        return True
+
+    # -- the synchronous core (runs inline or in the worker thread) -----------
+    #
+    # Each takes the ticket of an offloaded call, whose gate (switch and
+    # breaker) already ran on the event loop; inline calls pass none and are
+    # gated here.
+
+    def _read(self, key: CacheKey, codec: Codec[T], op: str, ticket: _Ticket | None = None) -> T | _Miss:
         breaker = self._breaker
-        if breaker.state is not BreakerState.CLOSED and not self._admit(key, op, lookup=True):
-            return _MISS
+        if ticket is None:
+            # ``_gate`` spelled out: this is the hot path of every inline hit.
+            if cache_disabled() or breaker.state is not BreakerState.CLOSED:
+                if not self._gate(key, op, lookup=True):
+                    return _MISS
+        elif ticket.abandoned:
+            return _MISS  # its caller timed out while it waited in the queue
         cache_type, content_key = key
         fault: Exception | None = None
+        bad_entry: Exception | None = None
         evict_fault: Exception | None = None
         outcome = ABSENT
         value: T | None = None
@@ -308,7 +441,10 @@ class AsyncCacheManager:
                 except Exception as exc:  # noqa: BLE001 - a failing get is a miss
                     fault = exc
                 else:
-                    outcome, value = codec.decode(raw)
+                    try:
+                        outcome, value = codec.decode(raw)
+                    except Exception as exc:  # noqa: BLE001 - a stored value that raises when inspected is corrupt
+                        outcome, value, bad_entry = CORRUPT, None, exc
                     if outcome.unreadable and self._delete is not None:
                         # Under the same lock as the read: a fresh value
                         # written meanwhile by another thread is never evicted.
@@ -319,10 +455,13 @@ class AsyncCacheManager:
                 elapsed = perf_counter() - start
         except BaseException:
             with self._state:
-                breaker.record_failure()
+                if self._settle(ticket):
+                    breaker.record_failure()
             raise
         stats = self._stats
         with self._state:
+            if ticket is not None and not self._settle(ticket):
+                return self._late(key, op, perf_counter() - start)
             change = breaker.record_success() if fault is None else breaker.record_failure()
             stats.latencies.append(elapsed)
             if outcome.found:
@@ -340,12 +479,17 @@ class AsyncCacheManager:
         else:
             level = _LOG_LEVEL[outcome]
             if logger.isEnabledFor(level):
-                _emit(level, key, op, elapsed, outcome.name)
+                _emit(level, key, op, elapsed, outcome.name, bad_entry)
             if evict_fault is not None:
                 _emit(_WARNING, key, "delete", elapsed, "error", evict_fault)
         if change is not None:
             _breaker_changed(change, breaker.failures)
         return cast(T, value) if outcome.found else _MISS
+
+    def _late(self, key: CacheKey, op: str, elapsed: float) -> _Miss:
+        # Its caller already got a miss and counted a fault; the result is dropped.
+        _emit(_INFO, key, op, elapsed, "finished after its caller timed out; result dropped")
+        return _MISS
 
     def _admit(self, key: CacheKey, op: str, *, lookup: bool) -> bool:
         """Ask the (not closed) breaker whether this call may reach the cache."""
@@ -359,14 +503,20 @@ class AsyncCacheManager:
             _emit(_DEBUG, key, op, 0.0, "bypassed")
         return allowed
 
-    def _write(self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str) -> None:
+    def _write(
+        self,
+        key: CacheKey,
+        envelope: dict[str, Any],
+        ttl: float | None,
+        op: str,
+        ticket: _Ticket | None = None,
+    ) -> None:
+        if ticket is None:
+            if not self._gate(key, op, lookup=False):
+                return
+        elif ticket.abandoned:
+            return
         stats = self._stats
-        if cache_disabled():
-            with self._state:
-                stats.bypassed += 1
-            return
-        if self._breaker.state is not BreakerState.CLOSED and not self._admit(key, op, lookup=False):
-            return
         cache_type, content_key = key
         fault: Exception | None = None
         try:
@@ -387,9 +537,13 @@ class AsyncCacheManager:
                 elapsed = perf_counter() - start
         except BaseException:
             with self._state:
-                self._breaker.record_failure()
+                if self._settle(ticket):
+                    self._breaker.record_failure()
             raise
         with self._state:
+            if not self._settle(ticket):
+                self._late(key, op, elapsed)
+                return
             change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
             stats.latencies.append(elapsed)
             if fault is None:
@@ -403,21 +557,33 @@ class AsyncCacheManager:
         if change is not None:
             _breaker_changed(change, self._breaker.failures)
 
-    def _remove(self, key: CacheKey) -> bool:
+    def _remove(self, key: CacheKey, ticket: _Ticket | None = None) -> bool:
         delete = self._delete
         if delete is None:
             return False
-        if self._breaker.state is not BreakerState.CLOSED and not self._admit(key, "delete", lookup=False):
+        if ticket is None:
+            if not self._gate(key, "delete", lookup=False):
+                return False
+        elif ticket.abandoned:
             return False
         fault: Exception | None = None
-        with self._lock:
-            start = perf_counter()
-            try:
-                delete(*key)
-            except Exception as exc:  # noqa: BLE001
-                fault = exc
-            elapsed = perf_counter() - start
+        try:
+            with self._lock:
+                start = perf_counter()
+                try:
+                    delete(*key)
+                except Exception as exc:  # noqa: BLE001
+                    fault = exc
+                elapsed = perf_counter() - start
+        except BaseException:
+            with self._state:
+                if self._settle(ticket):
+                    self._breaker.record_failure()
+            raise
         with self._state:
+            if not self._settle(ticket):
+                self._late(key, "delete", elapsed)
+                return False
             change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
             if fault is not None:
                 self._stats.errors += 1
@@ -440,10 +606,10 @@ class AsyncCacheManager:
         await self._put(key, envelope, ttl, op)
 
     async def _put(self, key: CacheKey, envelope: dict[str, Any], ttl: float | None, op: str) -> None:
-        if self._offload:
-            await asyncio.to_thread(self._write, key, envelope, ttl, op)
-        else:
+        if self._worker is None:
             self._write(key, envelope, ttl, op)
+        elif self._gate(key, op, lookup=False):
+            await self._offloaded(partial(self._write, key, envelope, ttl, op), key, op, lookup=False, gave_up=None)
 
 
 async def _call(compute: Callable[[], Any]) -> Any:
@@ -477,7 +643,7 @@ def _emit(
         key[1],
         outcome,
         duration_ms,
-        f" ({type(exc).__name__}: {exc})" if exc is not None else "",
+        f" ({_describe(exc)})" if exc is not None else "",
         extra={
             "cache_type": key[0],
             "content_key": key[1],
@@ -486,6 +652,15 @@ def _emit(
             "outcome": outcome,
         },
     )
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message``, even for an exception whose ``__str__`` raises (it came from the cache)."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001
+        text = "<unprintable>"
+    return f"{type(exc).__name__}: {text}"
 
 
 def _breaker_changed(state: BreakerState, failures: int) -> None:

@@ -3,7 +3,9 @@
 Every lookup is exactly one hit or one miss (a bypassed, faulted, stale or
 corrupt lookup is a miss); ``errors`` counts faults raised by the sync cache;
 ``invalid`` counts entries that could not be read back (stale schema, corrupt,
-legacy values that do not validate); ``bypassed`` counts calls skipped by the
+legacy values that do not validate, values that raise when inspected);
+``timeouts`` counts offloaded calls that ran past the manager's ``timeout``
+(each is also one of the ``errors``); ``bypassed`` counts calls skipped by the
 open breaker or the rollback switch. Latencies cover calls that reached the
 sync cache (including decoding), over a bounded window of recent operations.
 """
@@ -35,6 +37,7 @@ class CacheStats:
     latency_samples: int
     breaker_state: BreakerState
     consecutive_failures: int
+    timeouts: int = 0
 
     @property
     def lookups(self) -> int:
@@ -45,7 +48,7 @@ class CacheStats:
 class StatsRecorder:
     """Mutable counters; the manager serializes access."""
 
-    __slots__ = ("bypassed", "errors", "hits", "invalid", "latencies", "misses", "sets")
+    __slots__ = ("bypassed", "errors", "hits", "invalid", "latencies", "misses", "sets", "timeouts")
 
     def __init__(self, window: int = 1024) -> None:
         if window < 1:
@@ -56,6 +59,7 @@ class StatsRecorder:
         self.invalid = 0
         self.bypassed = 0
         self.sets = 0
+        self.timeouts = 0
         self.latencies: deque[float] = deque(maxlen=window)
 
     def snapshot(self, breaker_state: BreakerState, consecutive_failures: int) -> CacheStats:
@@ -75,6 +79,7 @@ class StatsRecorder:
             latency_samples=len(ordered),
             breaker_state=breaker_state,
             consecutive_failures=consecutive_failures,
+            timeouts=self.timeouts,
         )
 
 
