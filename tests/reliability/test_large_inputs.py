@@ -24,7 +24,9 @@ import pytest
 from cachelint.analysis import analyse, check_tree
 from cachelint.config import load_settings
 
-TIME_BOUND = 30.0
+#: A hang guard, not a speed goal: speed is measured side by side in ``benchmarks/``
+#: (a timed unit test fails on a loaded machine and proves nothing on a quiet one).
+TIME_BOUND = 300.0
 
 
 def _parses(source: str) -> bool:
