@@ -61,6 +61,10 @@ class MethodFacts:
     #: A plain ``def`` whose declared return is an awaitable (``Awaitable``,
     #: ``Coroutine``, ``Future``, a TypeVar bound to one, a union holding one).
     returns_awaitable: bool = False
+    #: Positional parameters a caller can pass after ``self``; None when unknown
+    #: or unbounded (``*args``).  A cache is a keyed store: its ``get`` takes a
+    #: key and its ``set`` a key and a value (``ContextVar.set(value)`` does not).
+    positional: int | None = None
 
 
 @dataclass(frozen=True)
@@ -671,6 +675,31 @@ STORE_METHODS = frozenset(
 )
 
 
+#: Store methods that write a value under a key: a cache's takes both.
+KEYED_WRITE_METHODS = frozenset({"set", "put", "add", "setex"})
+#: Methods of an HTTP client: a class with any of them is a session, not a cache,
+#: whatever its ``get``/``put``/``delete`` look like (``requests.Session``).
+HTTP_METHODS = frozenset({"post", "patch", "head", "options", "request"})
+
+
+def _takes(method: MethodFacts, count: int) -> bool:
+    return method.positional is None or method.positional >= count
+
+
+def _keyed_store(methods: Mapping[str, MethodFacts]) -> bool:
+    """A ``get`` that takes a key beside a write that takes a key and a value (or a
+    delete-like method that takes a key): the shape of a cache, not of a context
+    variable (``get()``/``set(value)``) or a registry (``add(instance)``)."""
+    getters = [methods[name] for name in GET_METHODS if name in methods]
+    if not any(_takes(get, 1) for get in getters):
+        return False
+    return any(
+        _takes(method, 2 if name in KEYED_WRITE_METHODS else 1)
+        for name, method in methods.items()
+        if name in STORE_METHODS
+    )
+
+
 def is_cache_name(qualname: str) -> bool:
     """A class name containing "cache" (any case): one of the two structural marks."""
     return "cache" in qualname.rpartition(".")[2].lower()
@@ -679,7 +708,12 @@ def is_cache_name(qualname: str) -> bool:
 def judged_method(name: str, *, named: bool) -> bool:
     """Whether :func:`structural_kind` looks at a method: the data methods, and for a class
     named like a cache (``named``) every public one.  An engine may describe only these."""
-    return name in GET_METHODS or name in STORE_METHODS or (named and not name.startswith("_"))
+    return (
+        name in GET_METHODS
+        or name in STORE_METHODS
+        or name in HTTP_METHODS
+        or (named and not name.startswith("_"))
+    )
 
 
 def structural_kind(cls: ClassFacts) -> CacheKind | None:
@@ -693,8 +727,10 @@ def structural_kind(cls: ClassFacts) -> CacheKind | None:
     awaitable, or behind an unknown decorator, is never reported.
     """
     methods = cls.methods
+    if any(name in methods for name in HTTP_METHODS):
+        return None  # an HTTP client (a session's get/put/delete are requests)
     data = [m for name, m in methods.items() if name in GET_METHODS or name in STORE_METHODS]
-    paired = any(name in methods for name in GET_METHODS) and any(name in methods for name in STORE_METHODS)
+    paired = _keyed_store(methods)
     named = any(is_cache_name(name) for name in cls.mro if name != "builtins.object")
     if not (paired or named):
         return None

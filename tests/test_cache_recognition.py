@@ -49,6 +49,17 @@ def _async(name: str) -> MethodFacts:
         (_cls("functools._lru_cache_wrapper"), None),
         # Only unknown decorators: nothing proven sync.
         (_cls("app.Store", _sync("get", decorators="unknown"), _sync("set", decorators="unknown")), None),
+        # A keyed store: get(key) with set(key, value); unknown arity (*args) counts as able.
+        (_cls("app.Store", _sync("get", positional=1), _sync("set", positional=2)), "sync"),
+        (_cls("app.Store", _sync("get", positional=None), _sync("delete", positional=1)), "sync"),
+        # A context variable (trio's RunVar): get() / set(value) is no keyed store.
+        (_cls("app.RunVar", _sync("get", positional=1), _sync("set", positional=1)), None),
+        (_cls("app.Var", _sync("get", positional=0), _sync("delete", positional=1)), None),
+        # A registry keyed by type (moto's TypedProps): get(typ) / add(instance).
+        (_cls("app.TypedProps", _sync("get", positional=2), _sync("add", positional=1)), None),
+        # An HTTP session (pip's PipSession): get/put/delete are requests.
+        (_cls("app.PipSession", _sync("get"), _sync("put"), _sync("delete"), _sync("post")), None),
+        (_cls("app.CachedSession", _sync("get"), _sync("request")), None),
     ],
 )
 def test_cache_kind_without_configuration(facts: ClassFacts, expected: str | None) -> None:

@@ -24,7 +24,7 @@ from cachelint.analysis.behaviour import (
     method_body,
 )
 from cachelint.analysis.index import ClassSummary, Declared, FunctionSummary, ModuleSummary, ProjectIndex
-from cachelint.analysis.signature import Param, Signature, parse_signature_text
+from cachelint.analysis.signature import Kind, Param, Signature, parse_signature_text
 from cachelint.analysis.types import (
     ANY,
     SELF,
@@ -129,6 +129,13 @@ def _matches(entry: str, qualname: str) -> bool:
     if "." in entry:
         return qualname == entry or qualname.endswith("." + entry)
     return qualname.rpartition(".")[2] == entry
+
+
+def _positional(signature: Signature) -> int | None:
+    """Positional parameters after ``self`` (None with ``*args``): see ``policy.MethodFacts``."""
+    if any(param.kind is Kind.VAR_POSITIONAL for param in signature.params):
+        return None
+    return len(signature.positional_params())
 
 
 class Knowledge:
@@ -236,6 +243,7 @@ class Knowledge:
             decorators=self.decorator_effect(func, module).effect,
             returns_awaitable=not func.is_async
             and (is_awaitable(returns) or (func.returns is not None and returns is None)),
+            positional=_positional(func.signature),
         )
 
     def display(self, qualname: str) -> str:

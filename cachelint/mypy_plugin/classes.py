@@ -18,8 +18,12 @@ asynchronous, and an untyped decorator (no inferred type) leaves it unknown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from mypy.nodes import (
+    ARG_OPT,
+    ARG_POS,
+    ARG_STAR,
     CallExpr,
     Decorator,
     Expression,
@@ -110,7 +114,24 @@ def _may_return_awaitable(func: FuncDef) -> bool:
     return False
 
 
+def _positional(func: FuncDef) -> int | None:
+    """Positional parameters after ``self`` (None with ``*args``): see ``policy.MethodFacts``."""
+    kinds = func.arg_kinds
+    if any(kind == ARG_STAR for kind in kinds):
+        return None
+    count = sum(1 for kind in kinds if kind in (ARG_POS, ARG_OPT))
+    return count if func.is_static else max(count - 1, 0)
+
+
 def _method_facts(name: str, node: SymbolNode | None) -> policy.MethodFacts | None:
+    facts = _unpositioned_facts(name, node)
+    func = node.func if isinstance(node, Decorator) else node
+    if facts is None or not isinstance(func, FuncDef):
+        return facts
+    return replace(facts, positional=_positional(func))
+
+
+def _unpositioned_facts(name: str, node: SymbolNode | None) -> policy.MethodFacts | None:
     if isinstance(node, FuncDef):
         returned = node.type.ret_type if isinstance(node.type, CallableType) else None
         awaitable = not node.is_coroutine and is_awaitable_type(returned)
