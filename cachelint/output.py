@@ -286,9 +286,11 @@ class Fingerprints:
 def _artifact(path: str, cwd: str) -> dict[str, Any]:
     from urllib.parse import quote
 
+    # Quote the name's bytes (os.fsencode): a file name that is not UTF-8 arrives
+    # with surrogate escapes, which a str-quoting URI builder cannot encode.
     if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(os.fsencode(path.replace(os.sep, "/")))}
+    return {"uri": quote(os.fsencode(path.replace(os.sep, "/"))), "uriBaseId": "%SRCROOT%"}
 
 
 def sarif_log(report: Report, cwd: str) -> dict[str, Any]:

@@ -96,3 +96,32 @@ def test_files_outside_the_working_folder_get_absolute_uris(
     _validate(log)
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": (project / "app.py").as_uri()}
+
+
+BROKEN_AWAIT = """\
+from typing import Any
+
+
+class CacheManager:
+    def get(self, cache_type: str, content_key: str) -> Any: ...
+
+
+async def load(cache: CacheManager) -> Any:
+    return await cache.get("key")
+"""
+
+
+def test_a_file_name_that_is_not_utf8_keeps_its_findings(tmp_path: Path, cachelint: Runner) -> None:
+    """A non-UTF-8 file name (surrogate-escaped by Python) is percent-encoded from its bytes."""
+    (tmp_path / "pyproject.toml").write_text("[tool.cachelint]\n", encoding="utf-8")
+    name = b"caf\xe9.py"  # Latin-1, not UTF-8
+    with open(bytes(tmp_path) + b"/" + name, "w", encoding="utf-8") as handle:
+        handle.write(BROKEN_AWAIT)
+    run = cachelint("check", "--no-cache", "--output-format", "sarif", ".", cwd=tmp_path)
+    assert run.code == 1, run.err
+    log = json.loads(run.out)
+    _validate(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"CLT101", "CLT102"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"caf%E9.py"}
