@@ -82,8 +82,8 @@ def test_installed_files_the_engine_reports_are_watched(tmp_path: Path, monkeypa
     installed = tmp_path / "site" / "lib.py"
     installed.parent.mkdir()
     installed.write_text("x = 1\n", encoding="utf-8")
-    # The hook the engine reads (``ProjectIndex.installed_files``): the index reports what it read.
-    monkeypatch.setattr(ProjectIndex, "installed_files", lambda self, name: [str(installed)], raising=False)
+    # What the engine reads (``ProjectIndex.installed_sources``): the index reports what it read.
+    monkeypatch.setattr(ProjectIndex, "installed_sources", lambda self: (str(installed),))
     app = tmp_path / "app.py"
     app.write_text("import lib\n", encoding="utf-8")
     result = check_file(str(app), Settings(root=tmp_path))
