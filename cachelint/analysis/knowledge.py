@@ -159,15 +159,7 @@ class Knowledge:
     def close(self) -> None:
         """Forget everything, breaking reference cycles (see ``engine.knowledge_for``)."""
         self.index.close()
-        self._kinds.clear()
-        self._methods.clear()
-        self._models.clear()
-        self._bases.clear()
-        self._params.clear()
-        self._typed.clear()
-        self._wrappers.clear()
-        self._method_bodies.clear()
-        self._bodies.clear()
+        self._forget()
 
     # -- caches --------------------------------------------------------------
 
@@ -181,15 +173,19 @@ class Knowledge:
         """Drop memos made before the index replaced a summary (an edited file)."""
         if self._generation != self.index.generation:
             self._generation = self.index.generation
-            self._kinds.clear()
-            self._methods.clear()
-            self._models.clear()
-            self._bases.clear()
-            self._params.clear()
-            self._typed.clear()
-            self._wrappers.clear()
-            self._method_bodies.clear()
-            self._bodies.clear()
+            self._forget()
+
+    def _forget(self) -> None:
+        """Clear every memo (one list, so a new memo cannot be missed by close or _fresh)."""
+        self._kinds.clear()
+        self._methods.clear()
+        self._models.clear()
+        self._bases.clear()
+        self._params.clear()
+        self._typed.clear()
+        self._wrappers.clear()
+        self._method_bodies.clear()
+        self._bodies.clear()
 
     def cache_kind(self, qualname: str) -> CacheKind | None:
         """``"sync"``/``"async"`` for a cache class or subclass, else None (``policy.cache_kind``)."""
