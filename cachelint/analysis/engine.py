@@ -85,6 +85,9 @@ class EngineResult:
     #: file; the result cache watches them.  The index's record of installed
     #: sources read in this process: a superset of what this file's check read.
     external: tuple[str, ...] = ()
+    #: The file's model, for a front end that goes on to rewrite the file (the
+    #: codemod) and must not build a second one; ``None`` when it failed.
+    model: FileModel | None = None
 
 
 def _installed_files(index: ProjectIndex, module_name: str) -> tuple[str, ...]:
@@ -153,6 +156,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             raise
         result.errors.append(EngineError("file model", _describe(error)))
         return result
+    result.model = model
     ctx = Context(model, knowledge, settings)
     found: dict[tuple[int, int, str], Diagnostic] = {}
     # One error per check and file: a check failing on every node says so once.
