@@ -182,20 +182,21 @@ def test_legacy_values_that_do_not_validate_are_misses(
     assert cache.stats().invalid == 4
 
 
+# Ids are spelled out, not repr(): an object's repr carries its address, which
+# differs between pytest-xdist workers and makes their collections disagree.
 @pytest.mark.parametrize(
     "garbage",
     [
-        b"\x80\x04\x95garbage",
-        "not json at all",
-        '{"pattern": "p", "confidence": 0.5}',  # JSON text is not an entry
-        12345,
-        3.5,
-        object(),
-        {ENVELOPE_MARK: 2, "schema": "x", "data": {}},  # unknown envelope version
-        {ENVELOPE_MARK: 1, "schema": "x"},  # no data
-        {ENVELOPE_MARK: "1", "data": []},
+        pytest.param(b"\x80\x04\x95garbage", id="pickle-bytes"),
+        pytest.param("not json at all", id="text"),
+        pytest.param('{"pattern": "p", "confidence": 0.5}', id="json-text"),  # JSON text is not an entry
+        pytest.param(12345, id="int"),
+        pytest.param(3.5, id="float"),
+        pytest.param(object(), id="object"),
+        pytest.param({ENVELOPE_MARK: 2, "schema": "x", "data": {}}, id="envelope-unknown-version"),
+        pytest.param({ENVELOPE_MARK: 1, "schema": "x"}, id="envelope-no-data"),
+        pytest.param({ENVELOPE_MARK: "1", "data": []}, id="envelope-version-as-text"),
     ],
-    ids=repr,
 )
 def test_corrupt_entries_are_misses_and_evicted(
     sync_cache: CacheManager, garbage: Any
