@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from processes import python312, python312_check_source
 
 from cachelint.analysis import check_source
 from cachelint.config import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parents[1]
 RESEARCH_APP = Path(__file__).parent / "fixtures" / "research_app"
 
 
@@ -180,38 +177,15 @@ def test_pep695_syntax_in_process(tmp_path: Path) -> None:
     assert [(d.line, d.code) for d in diagnostics] == [(14, "CLT101")]
 
 
-def _python312() -> str | None:
-    found = shutil.which("python3.12")
-    if found is None:
-        return None
-    probe = subprocess.run(
-        [found, "--version"], capture_output=True, text=True, env={**os.environ, "PYENV_VERSION": "3.12.1"}
-    )
-    return found if probe.returncode == 0 else None
-
-
-@pytest.mark.skipif(_python312() is None, reason="no Python 3.12 interpreter on this machine")
+@pytest.mark.skipif(python312() is None, reason="no Python 3.12 interpreter on this machine")
 def test_pep695_syntax_under_python312(tmp_path: Path) -> None:
     # The engine parses user code with the interpreter it runs under and needs
     # only the standard library, so the source tree runs as is under 3.12.
     path = tmp_path / "generic.py"
     path.write_text(PEP695, encoding="utf-8")
-    script = (
-        "import sys; from pathlib import Path; from cachelint.analysis import check_source; "
-        "from cachelint.config import Settings; p = Path(sys.argv[1]); "
-        "print([(d.line, d.code) for d in check_source(p.read_text(), p, Settings(root=p.parent))])"
-    )
-    python = _python312()
-    assert python is not None
-    result = subprocess.run(
-        [python, "-c", script, str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYENV_VERSION": "3.12.1", "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[(14, 'CLT101')]"
+    result = python312_check_source(path)
+    assert result.code == 0, result.err
+    assert result.out.strip() == "[(14, 'CLT101')]"
 
 
 def test_installed_source_outranks_the_configured_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,21 +9,18 @@ categories through the real flake8.
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from processes import python312, python312_check_source
 
 from cachelint.analysis import check_source
 from cachelint.analysis import index as index_module
 from cachelint.analysis.engine import knowledge_for
 from cachelint.checker import check_file
 from cachelint.config import Settings, load_settings
-
-ROOT = Path(__file__).resolve().parents[1]
 
 CACHE = """
     from typing import Any
@@ -346,37 +343,13 @@ def test_pep695_generics_in_process(tmp_path: Path) -> None:
     assert _codes(path, Settings(root=tmp_path)) == PEP695_EXPECTED
 
 
-def _python312() -> str | None:
-    import shutil
-
-    found = shutil.which("python3.12")
-    if found is None:
-        return None
-    env = {**os.environ, "PYENV_VERSION": "3.12.1"}
-    probe = subprocess.run([found, "--version"], capture_output=True, text=True, env=env, check=False)
-    return found if probe.returncode == 0 else None
-
-
-@pytest.mark.skipif(_python312() is None, reason="no Python 3.12 interpreter on this machine")
+@pytest.mark.skipif(python312() is None, reason="no Python 3.12 interpreter on this machine")
 def test_pep695_generics_under_python312(tmp_path: Path) -> None:
     path = tmp_path / "generic.py"
     path.write_text(PEP695_GENERICS, encoding="utf-8")
-    script = (
-        "import sys; from pathlib import Path; from cachelint.analysis import check_source; "
-        "from cachelint.config import Settings; p = Path(sys.argv[1]); "
-        "print([(d.line, d.code) for d in check_source(p.read_text(), p, Settings(root=p.parent))])"
-    )
-    python = _python312()
-    assert python is not None
-    result = subprocess.run(
-        [python, "-c", script, str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYENV_VERSION": "3.12.1", "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(PEP695_EXPECTED)
+    result = python312_check_source(path)
+    assert result.code == 0, result.err
+    assert result.out.strip() == str(PEP695_EXPECTED)
 
 
 def test_installed_classes_are_not_caches_by_structure(tmp_path: Path, site: Path) -> None:

@@ -1,0 +1,111 @@
+"""Running real programs from the tests: one subprocess runner and the command lines built on it.
+
+Every run captures text output, never raises on a non-zero exit (the test
+asserts on ``code``), has a timeout (a hung child fails its test instead of
+hanging the suite) and runs in a folder the caller names: no test depends on
+the directory pytest was started from, so the suite runs the same serially
+and under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: The default hang guard of one run, in seconds: generous because the suite
+#: shares the machine; a run that needs longer says so.
+TIMEOUT = 300.0
+
+#: pyenv (where the optional 3.12 interpreter usually comes from) picks it by this variable.
+PYTHON312_ENV: Mapping[str, str] = {"PYENV_VERSION": "3.12.1"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished process: exit code and its decoded output."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+def run(
+    argv: list[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = TIMEOUT,
+) -> Run:
+    """Run *argv* in *cwd*; *env* is added to this process's environment, not a replacement for it."""
+    full_env = {**os.environ, **env} if env is not None else None
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def python(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None, timeout: float = TIMEOUT
+) -> Run:
+    """This interpreter (the project's venv) with *args*: ``python(-m, module, ...)``."""
+    return run([sys.executable, *args], cwd=cwd, env=env, input=input, timeout=timeout)
+
+
+def cachelint(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None, timeout: float = TIMEOUT
+) -> Run:
+    """The ``cachelint`` command (``python -m cachelint.cli``)."""
+    return python("-m", "cachelint.cli", *args, cwd=cwd, env=env, input=input, timeout=timeout)
+
+
+def flake8(*args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = TIMEOUT) -> Run:
+    """Real flake8 with the cachelint plugin, ``--isolated`` so no stray config changes the verdict."""
+    return python("-m", "flake8", "--isolated", *args, cwd=cwd, env=env, timeout=timeout)
+
+
+#: ``python -c`` source: the engine on the file ``argv[1]`` with default settings,
+#: printing ``[(line, code), ...]``. It needs only the standard library and the
+#: source tree, so it runs under an interpreter that has no cachelint installed.
+CHECK_SOURCE_SCRIPT = (
+    "import sys; from pathlib import Path; from cachelint.analysis import check_source; "
+    "from cachelint.config import Settings; p = Path(sys.argv[1]); "
+    "print([(d.line, d.code) for d in check_source(p.read_text(), p, Settings(root=p.parent))])"
+)
+
+
+def python312_check_source(path: Path) -> Run:
+    """:data:`CHECK_SOURCE_SCRIPT` on *path* under :func:`python312` with this source tree on its path."""
+    interpreter = python312()
+    assert interpreter is not None, "the test needs a skipif(python312() is None)"
+    env = {**PYTHON312_ENV, "PYTHONPATH": str(REPO)}
+    return run([interpreter, "-c", CHECK_SOURCE_SCRIPT, str(path)], cwd=path.parent, env=env)
+
+
+@functools.cache
+def python312() -> str | None:
+    """A working Python 3.12 interpreter on ``PATH``, or ``None`` (the tests that need one skip)."""
+    found = shutil.which("python3.12")
+    if found is None:
+        return None
+    probe = run([found, "--version"], cwd=REPO, env=PYTHON312_ENV, timeout=60)
+    return found if probe.code == 0 and "3.12" in probe.out else None
