@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -39,6 +40,14 @@ class Run:
     @property
     def lines(self) -> list[str]:
         return self.out.splitlines()
+
+
+class Runner(Protocol):
+    """The ``cachelint`` fixture of ``tests/cli``: this command in a project folder with its own result cache."""
+
+    def __call__(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Run: ...
 
 
 def run(

@@ -6,37 +6,12 @@ never share or pollute a cache, and never write into the checkout.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.out.splitlines()
-
-
-class Runner(Protocol):
-    def __call__(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run: ...
-
-
-def run_command(argv: list[str], *, cwd: Path, env: dict[str, str]) -> Run:
-    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=300)
-    return Run(result.returncode, result.stdout, result.stderr)
+from processes import Run, Runner
+from processes import cachelint as run_cachelint
 
 
 @pytest.fixture
@@ -46,11 +21,16 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def cachelint(cache_dir: Path, tmp_path: Path) -> Runner:
-    """``cachelint ARGS`` as a subprocess (``python -m cachelint.cli``), cwd ``tmp_path`` by default."""
+    """``cachelint ARGS`` as a subprocess (``python -m cachelint.cli``), cwd ``tmp_path`` by default.
 
-    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-        full_env = {**os.environ, "CACHELINT_CACHE_DIR": str(cache_dir), **(env or {})}
-        return run_command([sys.executable, "-m", "cachelint.cli", *args], cwd=cwd or tmp_path, env=full_env)
+    *env* is added to the environment; *input* is the process's standard input.
+    """
+
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Run:
+        own_env = {"CACHELINT_CACHE_DIR": str(cache_dir), **(env or {})}
+        return run_cachelint(*args, cwd=cwd or tmp_path, env=own_env, input=input)
 
     return run
 

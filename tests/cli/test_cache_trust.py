@@ -16,15 +16,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from processes import Runner
 
 import cachelint as cachelint_package
-
-Runner = Callable[..., Any]
 
 #: ``app.py`` imports a cache class from a module that does not exist yet: a
 #: ``CacheManager`` whose source is unknown is taken as synchronous (CLT101).

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-Runner = Callable[..., Any]
+from processes import Runner
 
 
 def _touch_keep_stat(path: Path, text: str) -> None:

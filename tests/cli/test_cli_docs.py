@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from processes import REPO, python
 
 from cachelint import docs, rules
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def test_generated_docs_are_up_to_date() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "cachelint.docs", "--check", "--root", str(REPO)],
-        capture_output=True, text=True, check=False,
-    )
-    assert result.returncode == 0, result.stderr + "\nrun: python -m cachelint.docs"
+    result = python("-m", "cachelint.docs", "--check", "--root", str(REPO), cwd=REPO)
+    assert result.code == 0, result.err + "\nrun: python -m cachelint.docs"
 
 
 def test_check_notices_a_stale_file(tmp_path: Path) -> None:
@@ -25,14 +20,14 @@ def test_check_notices_a_stale_file(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text(
         f"# x\n\n{docs.TABLE_START}\n| old |\n{docs.TABLE_END}\n\nrest\n", encoding="utf-8"
     )
-    args = [sys.executable, "-m", "cachelint.docs", "--root", str(tmp_path)]
-    stale = subprocess.run([*args, "--check"], capture_output=True, text=True, check=False)
-    assert stale.returncode == 1
-    assert "README.md: is stale" in stale.stderr
-    assert subprocess.run(args, check=False).returncode == 0
+    args = ("-m", "cachelint.docs", "--root", str(tmp_path))
+    stale = python(*args, "--check", cwd=tmp_path)
+    assert stale.code == 1
+    assert "README.md: is stale" in stale.err
+    assert python(*args, cwd=tmp_path).code == 0
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert readme == f"# x\n\n{docs.TABLE_START}\n{docs.render_rules_table()}{docs.TABLE_END}\n\nrest\n"
-    assert subprocess.run([*args, "--check"], check=False).returncode == 0
+    assert python(*args, "--check", cwd=tmp_path).code == 0
 
 
 def test_readme_without_markers_is_left_alone() -> None:

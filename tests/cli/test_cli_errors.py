@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-Runner = Callable[..., Any]
+from processes import Runner
 
 
 def test_clean_project_exits_0(project: Path, cachelint: Runner) -> None:

@@ -6,14 +6,12 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from processes import Runner
 
 from cachelint.config import load_settings
 from cachelint.workspace import SettingsByFolder, discover
-
-Runner = Callable[..., Any]
 
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")

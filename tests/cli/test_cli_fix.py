@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-Runner = Callable[..., Any]
+from processes import Runner, python
 
 FIXABLE = '''\
 from pydantic import BaseModel
@@ -27,13 +24,6 @@ async def load(cache: CacheManager) -> list[Pattern] | None:
 '''
 
 
-def _codemod(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", *args],
-        cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ},
-    )
-
-
 def test_fix_diff_and_check_match_the_codemod(
     project: Path, write: Callable[[str, str], Path], cachelint: Runner
 ) -> None:
@@ -41,8 +31,8 @@ def test_fix_diff_and_check_match_the_codemod(
     runs = {}
     for mode in ("--diff", "--check"):
         ours = cachelint("fix", mode, "--no-progress", ".", cwd=project)
-        theirs = _codemod(mode, "--no-progress", ".", cwd=project)
-        assert (ours.code, ours.out, ours.err) == (theirs.returncode, theirs.stdout, theirs.stderr)
+        theirs = python("-m", "codemods.fix_cache_calls", mode, "--no-progress", ".", cwd=project)
+        assert (ours.code, ours.out, ours.err) == (theirs.code, theirs.out, theirs.err)
         runs[mode] = ours
     assert runs["--check"].code == 1
     assert "get_list" in runs["--diff"].out
@@ -55,8 +45,8 @@ def test_fix_rewrites_like_the_codemod(
     twin = tmp_path_factory.mktemp("twin") / "project"
     shutil.copytree(project, twin)
     ours = cachelint("fix", "--no-progress", "app.py", cwd=project)
-    theirs = _codemod("--no-progress", "app.py", cwd=twin)
-    assert ours.code == theirs.returncode == 0
+    theirs = python("-m", "codemods.fix_cache_calls", "--no-progress", "app.py", cwd=twin)
+    assert ours.code == theirs.code == 0
     fixed = (project / "app.py").read_text(encoding="utf-8")
     assert fixed != FIXABLE
     assert fixed == (twin / "app.py").read_text(encoding="utf-8")

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cachelint import rules
+from processes import Runner
 
-Runner = Callable[..., Any]
+from cachelint import rules
 
 #: One file with CLT101 (line 5), CLT104 (line 9, opt-in) and CLT106 (line 19).
 MIXED = '''\

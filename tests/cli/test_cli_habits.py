@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-Runner = Callable[..., Any]
+from processes import Runner
 
 #: One certain fix (CLT101, with CLT103 on the same value) and nothing else.
 FIXABLE = """\

@@ -6,9 +6,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-Runner = Callable[..., Any]
+from processes import Runner
 
 SILENCING = '''\
 from services.cache import CacheManager

@@ -15,10 +15,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from processes import Runner
 
 from cachelint import rules
 
-Runner = Callable[..., Any]
 SCHEMA = json.loads((Path(__file__).parent / "sarif-2.1.0.json").read_text(encoding="utf-8"))
 
 

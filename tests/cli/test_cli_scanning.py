@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cachelint import rules
+from processes import Runner
 
-Runner = Callable[..., Any]
+from cachelint import rules
 
 #: A finding after non-ASCII text on its own line: "é = " is 4 code points but 5 UTF-8 bytes.
 NON_ASCII = """\

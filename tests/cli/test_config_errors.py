@@ -7,16 +7,10 @@ treatment from all three front ends, and the line stays short.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-Runner = Callable[..., Any]
+from processes import Runner, python
 
 BROKEN: dict[str, bytes] = {
     "not-utf8": b'[tool.cachelint]\nexclude = ["caf\xe9"]\n',
@@ -54,14 +48,7 @@ def test_check_and_fix_exit_2_with_one_line(case: str, command: str, tmp_path: P
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_flake8_gives_one_line_and_no_traceback(case: str, tmp_path: Path) -> None:
     project = _project(tmp_path, case)
-    done = subprocess.run(
-        [sys.executable, "-m", "flake8", "--jobs", "1", "--select", "CLT", "app.py"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={**os.environ, "CACHELINT_DEBUG": ""},
-    )
-    assert done.returncode != 0
-    _one_line_naming(done.stderr, project / "pyproject.toml")
+    # Not --isolated: the broken configuration is the point.
+    done = python("-m", "flake8", "--jobs", "1", "--select", "CLT", "app.py", cwd=project, env={"CACHELINT_DEBUG": ""})
+    assert done.code != 0
+    _one_line_naming(done.err, project / "pyproject.toml")

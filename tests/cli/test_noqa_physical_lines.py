@@ -12,13 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-Runner = Callable[..., Any]
+from processes import Runner
 
 HEAD = """\
 from typing import Any

@@ -13,13 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-Runner = Callable[..., Any]
+from processes import Runner
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
