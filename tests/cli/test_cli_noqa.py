@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from processes import Runner
+from processes import Runner, flake8
 
 SILENCING = '''\
 from services.cache import CacheManager
@@ -72,12 +70,9 @@ def _positions(output: str) -> set[tuple[int, str]]:
 def test_noqa_matches_flake8(project: Path, write: Callable[[str, str], Path], cachelint: Runner) -> None:
     target = write("noqa_cases.py", SILENCING)
     ours = cachelint("check", "--select", "CLT", str(target), cwd=project)
-    theirs = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "CLT", str(target)],
-        capture_output=True, text=True, check=False, cwd=project,
-    )
+    theirs = flake8("--select", "CLT", str(target), cwd=project)
     assert ours.code == 1, ours.err
-    assert _positions(ours.out) == _positions(theirs.stdout)
+    assert _positions(ours.out) == _positions(theirs.out)
     assert {line for line, _ in _positions(ours.out)} == KEPT
 
 

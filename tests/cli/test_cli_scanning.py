@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from processes import Runner
+from processes import Runner, flake8
 
 from cachelint import rules
 
@@ -85,15 +85,6 @@ def test_one_column_convention_across_formats(
 
 
 def test_flake8_uses_the_same_columns(project: Path, write: Callable[[str, str], Path]) -> None:
-    import subprocess
-    import sys
-
     write("app.py", NON_ASCII)
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "CLT", "app.py"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.stdout.startswith("app.py:5:9: CLT101 "), result.stdout + result.stderr
+    result = flake8("--select", "CLT", "app.py", cwd=project)
+    assert result.out.startswith("app.py:5:9: CLT101 "), result.out + result.err

@@ -9,13 +9,10 @@ codemod leaves the silenced site alone and still rewrites the rest.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from processes import Runner
+from processes import Runner, flake8
 
 HEAD = """\
 from typing import Any
@@ -72,17 +69,9 @@ def _lines_of(text: str, code: str) -> list[str]:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_check_silences_the_line_flake8_silences(case: str, tmp_path: Path, cachelint: Runner) -> None:
     path = _write(tmp_path, case)
-    flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--jobs", "1", "--select", "CLT101", path.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={**os.environ, "CACHELINT_DEBUG": ""},
-    )
-    expected = _lines_of(flake8.stdout, "CLT101")
-    assert len(expected) == 1, flake8.stdout + flake8.stderr  # the twin, not the silenced call
+    theirs = flake8("--jobs", "1", "--select", "CLT101", path.name, cwd=tmp_path, env={"CACHELINT_DEBUG": ""})
+    expected = _lines_of(theirs.out, "CLT101")
+    assert len(expected) == 1, theirs.out + theirs.err  # the twin, not the silenced call
     ours = cachelint("check", "--no-cache", "--select", "CLT101", path.name)
     assert _lines_of(ours.out, "CLT101") == expected, ours.out
 

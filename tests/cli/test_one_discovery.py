@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from processes import Runner
+from processes import Runner, python
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -149,16 +148,9 @@ def test_special_files_are_skipped_with_a_note(tmp_path: Path, cachelint: Runner
     # Named explicitly, too; and the codemod never opens the FIFO (it would block).
     explicit = cachelint("check", "--no-cache", "pipe.py", "loop_a.py", cwd=tmp_path)
     assert explicit.code == 0 and "pipe.py: skipped" in explicit.err and "loop_a.py: skipped" in explicit.err
-    fix = subprocess.run(
-        [sys.executable, "-m", "cachelint.cli", "fix", "--no-progress", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert fix.returncode == 0, fix.stderr
-    assert "pipe.py: skipped" in fix.stderr
+    fix = cachelint("fix", "--no-progress", ".", cwd=tmp_path)
+    assert fix.code == 0, fix.err
+    assert "pipe.py: skipped" in fix.err
     assert (tmp_path / "app.py").read_text(encoding="utf-8") != FIXABLE
 
 
@@ -166,16 +158,9 @@ def test_special_files_are_skipped_with_a_note(tmp_path: Path, cachelint: Runner
 def test_flake8_reports_nothing_in_files_check_excludes(tree: tuple[Path, dict[str, str]]) -> None:
     repo, env = tree
     named = ["app.py", "migrations/0001.py", "pkg/legacy_old.py", "generated/g.py", "scratch/s.py", "build/b.py"]
-    done = subprocess.run(
-        [sys.executable, "-m", "flake8", "--jobs", "1", "--select", "CLT101", *named],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, **env},
-    )
-    assert _reported(done.stdout) == ["app.py"], done.stdout + done.stderr
+    # Not --isolated: the tree's own exclude configuration is under test.
+    done = python("-m", "flake8", "--jobs", "1", "--select", "CLT101", *named, cwd=repo, env=env)
+    assert _reported(done.out) == ["app.py"], done.out + done.err
 
 
 @needs_git
