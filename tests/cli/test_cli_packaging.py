@@ -8,32 +8,21 @@ Python does for a package that is not installed: ``find_spec`` is None).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
+
+from processes import REPO, Run, python
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-REPO = Path(__file__).resolve().parents[2]
 LINT_TOOLING = ("flake8", "libcst", "rich", "pygls", "lsprotocol", "mypy", "pycodestyle", "pyflakes")
 
 
-def _python(code: str, *, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CACHELINT_CACHE_DIR": str(cwd / ".cache")}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+def _python(code: str, *, cwd: Path) -> Run:
+    return python("-c", code, cwd=cwd, env={"CACHELINT_CACHE_DIR": str(cwd / ".cache")})
 
 
 def test_core_dependencies_are_pydantic_only() -> None:
@@ -60,7 +49,7 @@ def test_check_imports_no_lint_tooling(project: Path) -> None:
         "print('LOADED', loaded, status)\n"
     )
     result = _python(code, cwd=project)
-    assert result.stdout.splitlines()[-1] == "LOADED [] 1", result.stdout + result.stderr
+    assert result.out.splitlines()[-1] == "LOADED [] 1", result.out + result.err
 
 
 def test_runtime_imports_no_lint_tooling(tmp_path: Path) -> None:
@@ -68,7 +57,7 @@ def test_runtime_imports_no_lint_tooling(tmp_path: Path) -> None:
         "import sys\nimport cachelint.runtime\n"
         f"print(sorted(name for name in {LINT_TOOLING!r} if name in sys.modules))\n"
     )
-    assert _python(code, cwd=tmp_path).stdout.strip() == "[]"
+    assert _python(code, cwd=tmp_path).out.strip() == "[]"
 
 
 def _without(module: str, args: list[str]) -> str:
@@ -80,26 +69,26 @@ def _without(module: str, args: list[str]) -> str:
 
 def test_fix_without_libcst_names_the_extra(project: Path) -> None:
     result = _python(_without("libcst", ["fix", "."]), cwd=project)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
+    assert result.code == 2
+    assert result.err.splitlines() == [
         "cachelint: error: cachelint fix needs the [codemod] extra (libcst is not installed): "
         "pip install 'cachelint[codemod]'"
     ]
-    assert result.stdout == ""
+    assert result.out == ""
 
 
 def test_check_fix_without_libcst_names_the_extra(project: Path) -> None:
     result = _python(_without("libcst", ["check", "--fix", "--no-cache", "."]), cwd=project)
-    assert result.returncode == 2
-    assert result.stderr.strip().endswith("pip install 'cachelint[codemod]'")
+    assert result.code == 2
+    assert result.err.strip().endswith("pip install 'cachelint[codemod]'")
     # Nothing was touched.
     assert "await cache.set" in (project / "app.py").read_text(encoding="utf-8")
 
 
 def test_server_without_pygls_names_the_extra(tmp_path: Path) -> None:
     result = _python(_without("pygls", ["server"]), cwd=tmp_path)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
+    assert result.code == 2
+    assert result.err.splitlines() == [
         "cachelint: error: cachelint server needs the [lsp] extra (pygls is not installed): "
         "pip install 'cachelint[lsp]'"
     ]
@@ -115,23 +104,13 @@ def test_fix_works_beside_a_project_codemods_package(project: Path) -> None:
         "async def load(cache: CacheManager) -> Row | None:\n    return await cache.get('rows', 'key')\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "CACHELINT_CACHE_DIR": str(project / ".cache")}
-    result = subprocess.run(
-        [sys.executable, "-m", "cachelint", "fix", "--no-progress", "app.py"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    own_cache = {"CACHELINT_CACHE_DIR": str(project / ".cache")}
+    result = python("-m", "cachelint", "fix", "--no-progress", "app.py", cwd=project, env=own_cache)
+    assert result.code == 0, result.err
     assert "get_model" in (project / "app.py").read_text(encoding="utf-8")
     # ...and the project's package is still the one `import codemods` finds for the project itself.
-    mine = subprocess.run(
-        [sys.executable, "-c", "import codemods"], cwd=project, capture_output=True, text=True, check=False
-    )
-    assert "the project codemods" in mine.stderr
+    mine = python("-c", "import codemods", cwd=project)
+    assert "the project codemods" in mine.err
 
 
 def test_license_and_metadata() -> None:

@@ -9,17 +9,14 @@ rule (``--select CLT``) and each tool's default (where CLT104 is off).
 from __future__ import annotations
 
 import functools
-import os
 import re
-import subprocess
-import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from processes import REPO, cachelint, flake8
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 FILES = sorted(path for path in FIXTURES.rglob("*.py") if ".cachelint_cache" not in path.parts)
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
@@ -44,30 +41,24 @@ def _parse(output: str, *, only_clt: bool) -> dict[str, set[Position]]:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "CACHELINT_CACHE_DIR": tempfile.mkdtemp(prefix="cachelint-parity-")}
+    return {"CACHELINT_CACHE_DIR": tempfile.mkdtemp(prefix="cachelint-parity-")}
 
 
 @functools.cache
 def _flake8(mode: str, targets: tuple[str, ...]) -> dict[str, set[Position]]:
     flags = MODES[mode][0]
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", *flags, *targets],
-        capture_output=True, text=True, check=False, cwd=REPO,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    return _parse(result.stdout, only_clt=True)
+    result = flake8(*flags, *targets, cwd=REPO)
+    assert result.code in (0, 1), result.err
+    return _parse(result.out, only_clt=True)
 
 
 @functools.cache
 def _cachelint(mode: str, targets: tuple[str, ...]) -> dict[str, set[Position]]:
     flags = MODES[mode][1]
-    result = subprocess.run(
-        [sys.executable, "-m", "cachelint.cli", "check", "--no-cache", *flags, *targets],
-        capture_output=True, text=True, check=False, cwd=REPO, env=_env(),
-    )
-    assert result.returncode in (0, 1), result.stderr
-    assert result.stderr == ""
-    return _parse(result.stdout, only_clt=False)
+    result = cachelint("check", "--no-cache", *flags, *targets, cwd=REPO, env=_env())
+    assert result.code in (0, 1), result.err
+    assert result.err == ""
+    return _parse(result.out, only_clt=False)
 
 
 ALL_FILES = tuple(str(path) for path in FILES)
