@@ -54,16 +54,19 @@ def run(
     argv: list[str],
     *,
     cwd: Path,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
     input: str | None = None,
     timeout: float = TIMEOUT,
 ) -> Run:
-    """Run *argv* in *cwd*; *env* is added to this process's environment, not a replacement for it."""
-    full_env = {**os.environ, **env} if env is not None else None
+    """Run *argv* in *cwd*.
+
+    *env* changes this process's environment for the child: a value sets the
+    variable, ``None`` removes it.
+    """
     done = subprocess.run(
         argv,
         cwd=cwd,
-        env=full_env,
+        env=_environment(env),
         input=input,
         capture_output=True,
         text=True,
@@ -73,23 +76,54 @@ def run(
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def _environment(changes: Mapping[str, str | None] | None) -> dict[str, str] | None:
+    if changes is None:
+        return None
+    merged = {**os.environ, **changes}
+    return {name: value for name, value in merged.items() if value is not None}
+
+
 def python(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None, timeout: float = TIMEOUT
+    *args: str,
+    cwd: Path,
+    env: Mapping[str, str | None] | None = None,
+    input: str | None = None,
+    timeout: float = TIMEOUT,
 ) -> Run:
     """This interpreter (the project's venv) with *args*: ``python(-m, module, ...)``."""
     return run([sys.executable, *args], cwd=cwd, env=env, input=input, timeout=timeout)
 
 
 def cachelint(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None, timeout: float = TIMEOUT
+    *args: str,
+    cwd: Path,
+    env: Mapping[str, str | None] | None = None,
+    input: str | None = None,
+    timeout: float = TIMEOUT,
 ) -> Run:
     """The ``cachelint`` command (``python -m cachelint.cli``)."""
     return python("-m", "cachelint.cli", *args, cwd=cwd, env=env, input=input, timeout=timeout)
 
 
-def flake8(*args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = TIMEOUT) -> Run:
+def flake8(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None, timeout: float = TIMEOUT) -> Run:
     """Real flake8 with the cachelint plugin, ``--isolated`` so no stray config changes the verdict."""
     return python("-m", "flake8", "--isolated", *args, cwd=cwd, env=env, timeout=timeout)
+
+
+#: Commits need an identity; a test machine may have none configured.
+GIT_IDENTITY: Mapping[str, str] = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def git(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None) -> str:
+    """``git ARGS`` in *cwd* with :data:`GIT_IDENTITY`; its standard output. A failing git fails the test."""
+    done = run(["git", *args], cwd=cwd, env={**GIT_IDENTITY, **(env or {})}, timeout=120)
+    assert done.code == 0, f"git {' '.join(args)} exited {done.code}: {done.err}"
+    return done.out
 
 
 #: ``python -c`` source: the engine on the file ``argv[1]`` with default settings,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from processes import Runner
+from processes import Runner, git
 
 from cachelint.config import load_settings
 from cachelint.workspace import SettingsByFolder, discover
@@ -62,16 +61,13 @@ def _files(root: Path) -> set[str]:
 
 @needs_git
 def test_gitignore_matches_git(tmp_path: Path) -> None:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    git("init", "-q", cwd=tmp_path)
     (tmp_path / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     for name in TREE:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("local.py\n" if name.endswith(".gitignore") else "x = 1\n", encoding="utf-8")
-    listed = subprocess.run(
-        ["git", "ls-files", "--others", "--cached", "--exclude-standard"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
-    ).stdout.split()
+    listed = git("ls-files", "--others", "--cached", "--exclude-standard", cwd=tmp_path).split()
     expected = {name for name in listed if name.endswith(".py")}
     # The comparison must exercise ignoring and re-including, not two full lists.
     assert "x.gen.py" not in expected and "keep.gen.py" in expected and "pkg/inner/local.py" not in expected
@@ -80,7 +76,7 @@ def test_gitignore_matches_git(tmp_path: Path) -> None:
 
 @needs_git
 def test_gitignore_of_parent_folders_applies(tmp_path: Path) -> None:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    git("init", "-q", cwd=tmp_path)
     (tmp_path / ".gitignore").write_text("generated/\n", encoding="utf-8")
     (tmp_path / "src" / "generated").mkdir(parents=True)
     (tmp_path / "src" / "generated" / "g.py").write_text("x = 1\n", encoding="utf-8")

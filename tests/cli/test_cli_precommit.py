@@ -9,16 +9,13 @@ first: the hooks under test are the ones on disk, committed or not.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import REPO, Run, git, python
 
-REPO = Path(__file__).resolve().parents[2]
-PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+PRE_COMMIT = ("-m", "pre_commit")
 
 BUGGY = '''\
 from typing import Any
@@ -39,26 +36,17 @@ pytestmark = [
 ]
 
 
-def _git(*args: str, cwd: Path) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
-
-
 def _snapshot(dest: Path) -> Path:
-    listed = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO).split("\0")
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO).split("\0")
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
             target = dest / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    _git("init", "-q", cwd=dest)
-    _git("add", "-A", cwd=dest)
-    _git("commit", "-q", "-m", "snapshot", cwd=dest)
+    git("init", "-q", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-q", "-m", "snapshot", cwd=dest)
     return dest
 
 
@@ -76,27 +64,24 @@ def test_try_repo_fails_on_the_bug_and_passes_once_fixed(tmp_path: Path) -> None
     checkout = _snapshot(tmp_path / "cachelint")
     user_repo = tmp_path / "user"
     user_repo.mkdir()
-    _git("init", "-q", cwd=user_repo)
+    git("init", "-q", cwd=user_repo)
     (user_repo / "cache_demo.py").write_text(BUGGY, encoding="utf-8")
-    _git("add", "-A", cwd=user_repo)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    env.pop("CACHELINT_CACHE_DIR", None)
+    git("add", "-A", cwd=user_repo)
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "CACHELINT_CACHE_DIR": None}
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*PRE_COMMIT, "try-repo", str(checkout), "cachelint", "--all-files"],
-            cwd=user_repo, env=env, capture_output=True, text=True, check=False, timeout=900,
-        )
+    def try_repo() -> Run:
+        return python(*PRE_COMMIT, "try-repo", str(checkout), "cachelint", "--all-files", cwd=user_repo, env=env,
+                      timeout=900)
 
     failing = try_repo()
-    assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "cache_demo.py:10:5: CLT101 " in failing.stdout
+    assert failing.code == 1, failing.out + failing.err
+    assert "cache_demo.py:10:5: CLT101 " in failing.out
 
     (user_repo / "cache_demo.py").write_text(BUGGY.replace("await cache.get", "cache.get"), encoding="utf-8")
-    _git("add", "-A", cwd=user_repo)
+    git("add", "-A", cwd=user_repo)
     passing = try_repo()
-    assert passing.returncode == 0, passing.stdout + passing.stderr
-    assert "CLT101" not in passing.stdout
+    assert passing.code == 0, passing.out + passing.err
+    assert "CLT101" not in passing.out
 
 
 FIXABLE = """\
@@ -127,16 +112,13 @@ def test_try_repo_fix_hook_has_its_extra(tmp_path: Path) -> None:
     checkout = _snapshot(tmp_path / "cachelint")
     user_repo = tmp_path / "user"
     user_repo.mkdir()
-    _git("init", "-q", cwd=user_repo)
+    git("init", "-q", cwd=user_repo)
     (user_repo / "cache_demo.py").write_text(FIXABLE, encoding="utf-8")
-    _git("add", "-A", cwd=user_repo)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    env.pop("CACHELINT_CACHE_DIR", None)
-    result = subprocess.run(
-        [*PRE_COMMIT, "try-repo", str(checkout), "cachelint-fix", "--all-files"],
-        cwd=user_repo, env=env, capture_output=True, text=True, check=False, timeout=900,
-    )
+    git("add", "-A", cwd=user_repo)
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "CACHELINT_CACHE_DIR": None}
+    result = python(*PRE_COMMIT, "try-repo", str(checkout), "cachelint-fix", "--all-files", cwd=user_repo, env=env,
+                    timeout=900)
     # pre-commit fails a hook that modified files; the modification is the point.
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "needs the [codemod] extra" not in result.stdout
+    assert result.code == 1, result.out + result.err
+    assert "needs the [codemod] extra" not in result.out
     assert "get_model" in (user_repo / "cache_demo.py").read_text(encoding="utf-8")

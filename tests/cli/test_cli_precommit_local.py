@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from processes import REPO, Run, git, python
 
-REPO = Path(__file__).resolve().parents[2]
 BUGGY = """\
 from typing import Any
 
@@ -45,31 +44,25 @@ def test_readme_shows_local_repo_and_language_version() -> None:
 
 def test_readme_local_config_runs(tmp_path: Path) -> None:
     env = {
-        **os.environ,
         # language: system runs the cachelint on PATH: this environment's.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "CACHELINT_CACHE_DIR": None,
     }
-    env.pop("CACHELINT_CACHE_DIR", None)
     repo = tmp_path / "user"
     repo.mkdir()
     (repo / ".pre-commit-config.yaml").write_text(_readme_config(), encoding="utf-8")
     (repo / "cache_demo.py").write_text(BUGGY, encoding="utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=repo, env=env, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
+    git("init", "-q", cwd=repo, env=env)
+    git("add", "-A", cwd=repo, env=env)
 
-    def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "run", "--all-files"],
-            cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=300,
-        )
+    def run() -> Run:
+        return python("-m", "pre_commit", "run", "--all-files", cwd=repo, env=env)
 
     failing = run()
-    assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "cache_demo.py:10:5: CLT101 " in failing.stdout
+    assert failing.code == 1, failing.out + failing.err
+    assert "cache_demo.py:10:5: CLT101 " in failing.out
     (repo / "cache_demo.py").write_text(BUGGY.replace("await cache.get", "cache.get"), encoding="utf-8")
-    subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
+    git("add", "-A", cwd=repo, env=env)
     passing = run()
-    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert passing.code == 0, passing.out + passing.err

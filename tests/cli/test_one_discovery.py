@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from processes import Runner, python
+from processes import Runner, git, python
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -59,10 +58,6 @@ EXCLUDED = [
 ]
 
 
-def _git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture
 def tree(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A repository using every exclusion source, and the environment pointing git's config at it."""
@@ -70,7 +65,7 @@ def tree(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     home = tmp_path / "home"
     repo.mkdir()
     home.mkdir()
-    _git("init", "-q", ".", cwd=repo)
+    git("init", "-q", ".", cwd=repo)
     (home / ".gitconfig").write_text(f"[core]\n\texcludesFile = {home / 'global-ignore'}\n", encoding="utf-8")
     (home / "global-ignore").write_text("secret_*.py\n", encoding="utf-8")
     (repo / ".git" / "info").mkdir(exist_ok=True)
@@ -165,7 +160,7 @@ def test_flake8_reports_nothing_in_files_check_excludes(tree: tuple[Path, dict[s
 
 @needs_git
 def test_a_named_folder_git_ignores_is_walked_with_the_other_patterns(tmp_path: Path, cachelint: Runner) -> None:
-    _git("init", "-q", ".", cwd=tmp_path)
+    git("init", "-q", ".", cwd=tmp_path)
     (tmp_path / ".gitignore").write_text("/versions/\n*.gen.py\n", encoding="utf-8")
     for name in ("versions/lib/a.py", "versions/lib/b.gen.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
