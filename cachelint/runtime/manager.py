@@ -454,9 +454,7 @@ class AsyncCacheManager:
                             evict_fault = exc
                 elapsed = perf_counter() - start
         except BaseException:
-            with self._state:
-                if self._settle(ticket):
-                    breaker.record_failure()
+            self._escaped(ticket)
             raise
         stats = self._stats
         with self._state:
@@ -511,89 +509,80 @@ class AsyncCacheManager:
         op: str,
         ticket: _Ticket | None = None,
     ) -> None:
-        if ticket is None:
-            if not self._gate(key, op, lookup=False):
-                return
-        elif ticket.abandoned:
-            return
-        stats = self._stats
         cache_type, content_key = key
-        fault: Exception | None = None
-        try:
-            with self._lock:
-                start = perf_counter()
-                try:
-                    if ttl is None:
-                        self._set(cache_type, content_key, envelope)
-                    else:
-                        self._set(
-                            cache_type,
-                            content_key,
-                            envelope,
-                            **{self._ttl_keyword: ttl},
-                        )
-                except Exception as exc:  # noqa: BLE001 - a failing set is logged and swallowed
-                    fault = exc
-                elapsed = perf_counter() - start
-        except BaseException:
-            with self._state:
-                if self._settle(ticket):
-                    self._breaker.record_failure()
-            raise
-        with self._state:
-            if not self._settle(ticket):
-                self._late(key, op, elapsed)
-                return
-            change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
-            stats.latencies.append(elapsed)
-            if fault is None:
-                stats.sets += 1
-            else:
-                stats.errors += 1
-        if fault is not None:
-            _emit(_WARNING, key, op, elapsed, "error", fault)
-        elif logger.isEnabledFor(_DEBUG):
-            _emit(_DEBUG, key, op, elapsed, "stored")
-        if change is not None:
-            _breaker_changed(change, self._breaker.failures)
+        if ttl is None:
+            call = partial(self._set, cache_type, content_key, envelope)
+        else:
+            call = partial(self._set, cache_type, content_key, envelope, **{self._ttl_keyword: ttl})
+        self._change(key, op, call, ticket, counts_as_set=True)
 
     def _remove(self, key: CacheKey, ticket: _Ticket | None = None) -> bool:
         delete = self._delete
         if delete is None:
             return False
+        return self._change(key, "delete", partial(delete, *key), ticket, counts_as_set=False)
+
+    def _change(
+        self,
+        key: CacheKey,
+        op: str,
+        call: Callable[[], object],
+        ticket: _Ticket | None,
+        *,
+        counts_as_set: bool,
+    ) -> bool:
+        """Run one ``set`` or ``delete`` *call* under the cache lock, then account for it once.
+
+        The gate (inline calls) or the abandoned ticket (offloaded ones), the
+        fault boundary, the breaker, the counters (``sets`` only when
+        *counts_as_set*), the latency sample and the log record are shared by
+        both, so a failing delete trips the breaker exactly as a failing set
+        does. True when *call* ran and returned.
+        """
         if ticket is None:
-            if not self._gate(key, "delete", lookup=False):
+            if not self._gate(key, op, lookup=False):
                 return False
         elif ticket.abandoned:
-            return False
+            return False  # its caller timed out while it waited in the queue
         fault: Exception | None = None
         try:
             with self._lock:
                 start = perf_counter()
                 try:
-                    delete(*key)
-                except Exception as exc:  # noqa: BLE001
+                    call()
+                except Exception as exc:  # noqa: BLE001 - a failing set or delete is logged and swallowed
                     fault = exc
                 elapsed = perf_counter() - start
         except BaseException:
-            with self._state:
-                if self._settle(ticket):
-                    self._breaker.record_failure()
+            self._escaped(ticket)
             raise
+        stats = self._stats
         with self._state:
             if not self._settle(ticket):
-                self._late(key, "delete", elapsed)
+                self._late(key, op, elapsed)
                 return False
             change = self._breaker.record_success() if fault is None else self._breaker.record_failure()
+            stats.latencies.append(elapsed)
             if fault is not None:
-                self._stats.errors += 1
+                stats.errors += 1
+            elif counts_as_set:
+                stats.sets += 1
         if fault is not None:
-            _emit(_WARNING, key, "delete", elapsed, "error", fault)
+            _emit(_WARNING, key, op, elapsed, "error", fault)
         elif logger.isEnabledFor(_DEBUG):
-            _emit(_DEBUG, key, "delete", elapsed, "deleted")
+            _emit(_DEBUG, key, op, elapsed, "stored" if counts_as_set else "deleted")
         if change is not None:
             _breaker_changed(change, self._breaker.failures)
         return fault is None
+
+    def _escaped(self, ticket: _Ticket | None) -> None:
+        """Count a ``BaseException`` (cancellation, ``KeyboardInterrupt``) out of the cache as a fault.
+
+        Not if the call's caller already gave up on it and counted the fault itself.
+        """
+        with self._state:
+            if self._settle(ticket):
+                self._breaker.record_failure()
 
     async def _store(self, key: CacheKey, codec: Codec[T], value: T, ttl: float | None, op: str) -> None:
         if cache_disabled():

@@ -392,3 +392,72 @@ def test_ttl_keyword_is_configurable() -> None:
         )
     )
     assert backend.seen == {"expire": 5}
+
+
+@pytest.mark.parametrize("operation", ["set", "delete"])
+def test_a_failing_delete_trips_the_breaker_as_a_failing_set_does(
+    clock: FakeClock, offload: bool, operation: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = FlakyCache()
+    backend.failing = True
+    cache = AsyncCacheManager(
+        backend, offload=offload, failure_threshold=2, cooldown_seconds=10, clock=clock
+    )
+
+    async def call() -> bool:
+        if operation == "delete":
+            return await cache.delete(KEY)
+        await cache.set_list(KEY, patterns(1))
+        return True
+
+    async def scenario() -> list[bool]:
+        results = [await call() for _ in range(3)]  # fail, fail (opens), bypassed
+        clock.advance(10)
+        backend.failing = False
+        results.append(await call())  # the probe succeeds: closed
+        return results
+
+    with caplog.at_level(logging.INFO, logger="cachelint.runtime"):
+        results = run(scenario())
+    stats = cache.stats()
+    assert backend.calls == 3  # the call while open never reached the cache
+    if operation == "delete":
+        assert results == [False, False, False, True]
+    assert _state(cache) is BreakerState.CLOSED and stats.consecutive_failures == 0
+    # Each call counted once: two faults, one bypass, one success; a delete is no set.
+    expected_sets = 1 if operation == "set" else 0
+    assert (stats.errors, stats.bypassed, stats.sets) == (2, 1, expected_sets)
+    assert stats.latency_samples == 3 and stats.lookups == 0
+    faults = [r for r in caplog.records if getattr(r, "outcome", None) == "error"]
+    op_name = "set_list" if operation == "set" else "delete"
+    assert [getattr(r, "operation", None) for r in faults] == [op_name, op_name]
+    breaker = [r.getMessage() for r in caplog.records if getattr(r, "operation", None) == "breaker"]
+    assert breaker == [
+        "cache circuit breaker opened after 2 consecutive failures; bypassing the cache",
+        "cache circuit breaker closed",
+    ]
+
+
+class _Exiting(CacheManager):
+    """A cache whose set and delete raise ``SystemExit``: not a fault to swallow."""
+
+    def set(
+        self, cache_type: str, content_key: str, value: Any, ttl_override: float | None = None
+    ) -> None:
+        raise SystemExit(3)
+
+    def delete(self, cache_type: str, content_key: str) -> bool:
+        raise SystemExit(3)
+
+
+@pytest.mark.parametrize("operation", ["set", "delete"])
+def test_a_base_exception_from_set_or_delete_propagates_counted_as_one_fault(
+    operation: str,
+) -> None:
+    cache = AsyncCacheManager(_Exiting(), failure_threshold=5)
+    call = cache.delete(KEY) if operation == "delete" else cache.set_list(KEY, patterns(1))
+    with pytest.raises(SystemExit):
+        run(call)
+    stats = cache.stats()
+    assert stats.consecutive_failures == 1 and _state(cache) is BreakerState.CLOSED
+    assert (stats.errors, stats.sets, stats.latency_samples) == (0, 0, 0)
