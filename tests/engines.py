@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -37,10 +36,10 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from expectations import extra_args
+from processes import REPO, cachelint, flake8
 
 from cachelint.rules import ACTIVE, BY_CODE
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 CODE_TO_RULE = {rule.mypy_code: rule.code for rule in ACTIVE}
 DEFAULT_ON = frozenset(rule.code for rule in ACTIVE if rule.default_enabled)
@@ -107,15 +106,9 @@ def flake8_findings(files: Iterable[Path]) -> Findings:
     for args, group in _by_args(files).items():
         selection = [] if "DEFAULT" in args else ["--select", "CLT"]
         flags = [arg for arg in args if arg != "DEFAULT"]
-        result = subprocess.run(
-            [sys.executable, "-m", "flake8", "--isolated", *selection, *flags, *(str(p) for p in group)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=REPO,
-        )
-        assert result.returncode in (0, 1), result.stdout + result.stderr
-        for path, items in _parse_text(result.stdout).items():
+        result = flake8(*selection, *flags, *(str(p) for p in group), cwd=REPO)
+        assert result.code in (0, 1), result.out + result.err
+        for path, items in _parse_text(result.out).items():
             found[path] |= items
     return found
 
@@ -125,15 +118,9 @@ def cli_findings(files: Iterable[Path]) -> Findings:
     found: Findings = defaultdict(set)
     for args, group in _by_args(files).items():
         flags = [arg for arg in args if arg != "DEFAULT"]
-        result = subprocess.run(
-            [sys.executable, "-m", "cachelint", "check", "--no-cache", *flags, *(str(p) for p in group)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=REPO,
-        )
-        assert result.returncode in (0, 1), result.stdout + result.stderr
-        for path, items in _parse_text(result.stdout).items():
+        result = cachelint("check", "--no-cache", *flags, *(str(p) for p in group), cwd=REPO)
+        assert result.code in (0, 1), result.out + result.err
+        for path, items in _parse_text(result.out).items():
             found[path] |= items
     return found
 

@@ -7,11 +7,10 @@ governing configuration (and no other) reaches the engine.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import flake8
 
 from cachelint import config
 from cachelint.config import ConfigError, find_config, load_settings
@@ -100,15 +99,9 @@ async def read(cache: PromptCache) -> Any:
 
 
 def _flake8(path: Path) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "CLT", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=path,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    return [line for line in result.stdout.splitlines() if " CLT" in line]
+    result = flake8("--select", "CLT", str(path), cwd=path)
+    assert result.code in (0, 1), result.err
+    return [line for line in result.lines if " CLT" in line]
 
 
 def test_flake8_finds_a_structural_cache_without_configuration(tmp_path: Path) -> None:

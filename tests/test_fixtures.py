@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from expectations import Expected, expectations, extra_args
 from pending import pending
+from processes import REPO, flake8
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = sorted(FIXTURES.rglob("*.py"))
@@ -32,15 +31,10 @@ def _flake8(args: tuple[str, ...]) -> dict[Path, set[Expected]]:
     # otherwise only our codes are selected.
     selection = [] if "DEFAULT" in args else ["--select", "CLT"]
     flags = [arg for arg in args if arg != "DEFAULT"]
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", *selection, *flags, *files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode in (0, 1), result.stderr
+    result = flake8(*selection, *flags, *files, cwd=REPO)
+    assert result.code in (0, 1), result.err
     found: dict[Path, set[Expected]] = defaultdict(set)
-    for line in result.stdout.splitlines():
+    for line in result.lines:
         match = LINE.match(line)
         if match is None and selection:
             raise AssertionError(f"unexpected flake8 output: {line}")

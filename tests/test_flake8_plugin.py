@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from processes import flake8
 
 CACHE_MODULE = """
 from typing import Any
@@ -35,20 +35,10 @@ def _project(tmp_path: Path, config: str = "") -> Path:
     return tmp_path
 
 
-def _flake8(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_reports_with_position_and_respects_noqa(tmp_path: Path) -> None:
-    result = _flake8(_project(tmp_path), "--select", "CLT", "user.py")
-    assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    result = flake8("--select", "CLT", "user.py", cwd=_project(tmp_path))
+    assert result.code == 1
+    assert result.out.splitlines() == [
         "user.py:5:5: CLT101 `await` on synchronous CacheManager.get() called on 'cache'; "
         "wrap the cache in cachelint.runtime.AsyncCacheManager and await its typed methods, "
         "or drop the `await`"
@@ -57,28 +47,28 @@ def test_reports_with_position_and_respects_noqa(tmp_path: Path) -> None:
 
 def test_config_names_more_sync_classes(tmp_path: Path) -> None:
     project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyStore"]')
-    result = _flake8(project, "--select", "CLT101", "user.py")
-    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["user.py:5:5", "user.py:7:5"]
+    result = flake8("--select", "CLT101", "user.py", cwd=project)
+    assert [line.split(": ")[0] for line in result.out.splitlines()] == ["user.py:5:5", "user.py:7:5"]
 
 
 def test_flake8_option_overrides_pyproject(tmp_path: Path) -> None:
     project = _project(tmp_path, 'sync-cache-classes = ["CacheManager", "LegacyStore"]')
-    result = _flake8(project, "--select", "CLT101", "--cachelint-not-cache-classes=CacheManager", "user.py")
-    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["user.py:7:5"]
+    result = flake8("--select", "CLT101", "--cachelint-not-cache-classes=CacheManager", "user.py", cwd=project)
+    assert [line.split(": ")[0] for line in result.out.splitlines()] == ["user.py:7:5"]
 
 
 def test_async_cache_classes_win(tmp_path: Path) -> None:
     project = _project(tmp_path, 'async-cache-classes = ["CacheManager"]')
-    result = _flake8(project, "--select", "CLT", "user.py")
-    assert result.returncode == 0, result.stdout
+    result = flake8("--select", "CLT", "user.py", cwd=project)
+    assert result.code == 0, result.out
 
 
 def test_bad_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
     project = _project(tmp_path, "sync-cache-classes = 3")
-    result = _flake8(project, "--select", "CLT", "user.py")
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
+    result = flake8("--select", "CLT", "user.py", cwd=project)
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
     assert len(lines) == 1
     assert "'sync-cache-classes' must be a list of non-empty strings, got 3" in lines[0]
 
@@ -86,24 +76,24 @@ def test_bad_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_invalid_toml_is_one_line(tmp_path: Path) -> None:
     project = _project(tmp_path)
     (project / "pyproject.toml").write_text("[tool.cachelint\n", encoding="utf-8")
-    result = _flake8(project, "--select", "CLT", "user.py")
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "invalid TOML" in result.stderr
+    result = flake8("--select", "CLT", "user.py", cwd=project)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert "invalid TOML" in result.err
 
 
 def test_unknown_key_warns_and_still_checks(tmp_path: Path) -> None:
     project = _project(tmp_path, "sync-cache-clases = ['X']")
-    result = _flake8(project, "--select", "CLT", "user.py")
-    assert result.returncode == 1
-    assert "unknown key 'sync-cache-clases' ignored" in result.stderr
+    result = flake8("--select", "CLT", "user.py", cwd=project)
+    assert result.code == 1
+    assert "unknown key 'sync-cache-clases' ignored" in result.err
 
 
 def test_unknown_selector_in_config_is_rejected(tmp_path: Path) -> None:
     project = _project(tmp_path, "extend-select = ['CLT999']")
-    result = _flake8(project, "--select", "CLT", "user.py")
-    assert result.returncode == 2
-    assert "unknown rule 'CLT999'" in result.stderr
+    result = flake8("--select", "CLT", "user.py", cwd=project)
+    assert result.code == 2
+    assert "unknown rule 'CLT999'" in result.err
 
 
 def test_nested_bad_config_fails_the_run_without_traceback(tmp_path: Path) -> None:
@@ -113,11 +103,11 @@ def test_nested_bad_config_fails_the_run_without_traceback(tmp_path: Path) -> No
     (nested / "pyproject.toml").write_text("[tool.cachelint]\nvalidators = [1]\n", encoding="utf-8")
     for index in range(3):
         (nested / f"m{index}.py").write_text("x = 1\n", encoding="utf-8")
-    result = _flake8(project, "--select", "CLT", "-j", "2", ".")
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "CLT000 cachelint configuration error" in result.stdout
-    assert "'validators' must be a list of non-empty strings" in result.stdout
+    result = flake8("--select", "CLT", "-j", "2", ".", cwd=project)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "CLT000 cachelint configuration error" in result.out
+    assert "'validators' must be a list of non-empty strings" in result.out
 
 
 def test_blocking_rule_is_opt_in(tmp_path: Path) -> None:
@@ -133,7 +123,7 @@ def test_blocking_rule_is_opt_in(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    default = _flake8(project, "blocking.py")
-    assert "CLT104" not in default.stdout
-    opted_in = _flake8(project, "--extend-select", "CLT104", "blocking.py")
-    assert "blocking.py:5:12: CLT104" in opted_in.stdout
+    default = flake8("blocking.py", cwd=project)
+    assert "CLT104" not in default.out
+    opted_in = flake8("--extend-select", "CLT104", "blocking.py", cwd=project)
+    assert "blocking.py:5:12: CLT104" in opted_in.out

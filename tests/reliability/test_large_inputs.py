@@ -13,13 +13,12 @@ time bound.
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from processes import Run, flake8
 
 from cachelint.analysis import analyse, check_tree
 from cachelint.config import load_settings
@@ -86,19 +85,12 @@ def test_engine_survives_the_deepest_input_the_parser_accepts(
     assert all("RecursionError: too deeply nested" in error.error for error in result.errors), result.errors
 
 
-def _flake8(select: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--jobs", "1", "--select", select, path.name],
-        cwd=path.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+def _flake8(select: str, path: Path) -> Run:
+    return flake8("--jobs", "1", "--select", select, path.name, cwd=path.parent)
 
 
-def _crashed(done: subprocess.CompletedProcess[str]) -> bool:
-    return "Traceback" in done.stderr or done.returncode not in (0, 1)
+def _crashed(done: Run) -> bool:
+    return "Traceback" in done.err or done.code not in (0, 1)
 
 
 # Nested blocks grow quadratically (indentation): 10,000 levels is a 200 MB file.
@@ -116,8 +108,8 @@ def test_flake8_with_cachelint_fails_no_worse_than_flake8(shape: str, size: str,
     baseline = _flake8("E9", path)
     ours = _flake8("CLT", path)
     if not _crashed(baseline):
-        assert not _crashed(ours), ours.stderr[-2000:]
-        assert " CLT" not in ours.stdout or shape == "awaited-chain", ours.stdout
+        assert not _crashed(ours), ours.err[-2000:]
+        assert " CLT" not in ours.out or shape == "awaited-chain", ours.out
 
 
 BLOCK = """
@@ -175,7 +167,7 @@ def test_fifty_thousand_line_module(tmp_path: Path) -> None:
     start = time.perf_counter()
     ours = _flake8("CLT", path)
     clt_seconds = time.perf_counter() - start
-    assert not _crashed(baseline) and not _crashed(ours), ours.stderr[-2000:]
-    assert ours.stdout.count(" CLT101 ") == len(planted)
+    assert not _crashed(baseline) and not _crashed(ours), ours.err[-2000:]
+    assert ours.out.count(" CLT101 ") == len(planted)
     assert clt_seconds < TIME_BOUND
     print(f"50k lines: engine {engine_seconds:.2f} s, flake8 E9 {e9_seconds:.2f} s, flake8 CLT {clt_seconds:.2f} s")

@@ -9,26 +9,11 @@ verdict.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from processes import REPO, flake8
 
-REPO = Path(__file__).resolve().parents[2]
 SOURCES = [name for name in ("cachelint", "codemods", "benchmarks") if (REPO / name).is_dir()]
 STYLE = ["--max-line-length", "120", "--extend-ignore", "E203,W503,E704"]
-
-
-def _flake8(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--jobs", "1", *args, *SOURCES],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
 
 
 @pytest.mark.parametrize(
@@ -40,6 +25,6 @@ def _flake8(*args: str) -> subprocess.CompletedProcess[str]:
 )
 def test_own_source_is_clean(selection: list[str]) -> None:
     assert "cachelint" in SOURCES
-    done = _flake8(*selection)
-    assert "Traceback" not in done.stderr, done.stderr[-3000:]
-    assert done.returncode == 0 and not done.stdout, done.stdout
+    done = flake8("--jobs", "1", *selection, *SOURCES, cwd=REPO, timeout=600)
+    assert "Traceback" not in done.err, done.err[-3000:]
+    assert done.code == 0 and not done.out, done.out
