@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from processes import cachelint
 
 from cachelint.syntax import newer_syntax, parse_error_message
 
@@ -70,26 +69,12 @@ NEWER = {
 def test_cli_and_codemod_say_which_python(tmp_path: Path) -> None:
     source, needed = NEWER[sys.version_info[:2]]
     (tmp_path / "new.py").write_text(source, encoding="utf-8")
-    env = {**os.environ, "CACHELINT_CACHE_DIR": str(tmp_path / ".cache")}
-    check = subprocess.run(
-        [sys.executable, "-m", "cachelint", "check", "new.py"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 2
-    [line] = check.stderr.splitlines()
+    env = {"CACHELINT_CACHE_DIR": str(tmp_path / ".cache")}
+    check = cachelint("check", "new.py", cwd=tmp_path, env=env)
+    assert check.code == 2
+    [line] = check.err.splitlines()
     assert f"requires Python {needed}+" in line and line.startswith("new.py:")
     (tmp_path / "new.py").write_text("async def f(cache):\n    await cache.get(1)\n" + source, encoding="utf-8")
-    fix = subprocess.run(
-        [sys.executable, "-m", "cachelint", "fix", "--check", "--no-progress", "new.py"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert fix.returncode == 2
-    assert f"requires Python {needed}+" in fix.stderr
+    fix = cachelint("fix", "--check", "--no-progress", "new.py", cwd=tmp_path, env=env)
+    assert fix.code == 2
+    assert f"requires Python {needed}+" in fix.err

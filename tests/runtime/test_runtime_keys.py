@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import os
-import subprocess
-import sys
 import textwrap
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from uuid import UUID
 
 import pytest
+from processes import REPO, python
 from pydantic import BaseModel
 from runtime_support import PatternAnalysis
 
 from cachelint.runtime import CacheKey
 from cachelint.runtime.keys import canonical_json
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 class Colour(enum.Enum):
@@ -169,15 +164,8 @@ _SCRIPT = textwrap.dedent(
 def test_stable_across_processes_and_hash_seeds() -> None:
     keys = set()
     for seed in ("0", "1", "12345"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", _SCRIPT],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        keys.add(done.stdout.strip())
+        done = python("-c", _SCRIPT, cwd=REPO, env={"PYTHONHASHSEED": seed})
+        assert done.code == 0, done.err
+        keys.add(done.out.strip())
     assert len(keys) == 1
     assert len(keys.pop()) == 64

@@ -7,7 +7,6 @@ expectation marker ``# R: name``; writes nothing to the repository.
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,21 +36,20 @@ def _normalize(revealed: str) -> str:
     return f"{old_optional.group(1)} | None" if old_optional else revealed
 
 
-def test_revealed_types(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_revealed_types(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(REPO)  # so mypy finds the cachelint package
-    with tempfile.TemporaryDirectory() as cache_dir:
-        stdout, stderr, status = api.run(
-            [
-                "--strict",
-                "--config-file",
-                "",
-                "--python-version",
-                "3.10",
-                "--cache-dir",
-                cache_dir,
-                str(CASE),
-            ]
-        )
+    stdout, stderr, status = api.run(
+        [
+            "--strict",
+            "--config-file",
+            "",
+            "--python-version",
+            "3.10",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            str(CASE),
+        ]
+    )
     assert status == 0, stdout + stderr
     revealed = {
         int(m.group(1)): _normalize(m.group(2))
