@@ -105,6 +105,15 @@ def cachelint(
     return python("-m", "cachelint.cli", *args, cwd=cwd, env=env, input=input, timeout=timeout)
 
 
+#: The codemod's own entry point (``cachelint fix`` runs the same code): one place to name its module.
+CODEMOD_MODULE = "codemods.fix_cache_calls"
+
+
+def codemod(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None, timeout: float = TIMEOUT) -> Run:
+    """The codemod as its own program (``python -m codemods.fix_cache_calls``)."""
+    return python("-m", CODEMOD_MODULE, *args, cwd=cwd, env=env, timeout=timeout)
+
+
 def flake8(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None, timeout: float = TIMEOUT) -> Run:
     """Real flake8 with the cachelint plugin, ``--isolated`` so no stray config changes the verdict."""
     return python("-m", "flake8", "--isolated", *args, cwd=cwd, env=env, timeout=timeout)

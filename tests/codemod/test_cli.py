@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from codemod_snippets import FIXABLE, FIXED
+from processes import cachelint, codemod
 
 from codemods.fix_cache_calls import main
 from codemods.io import FileChanged, Snapshot, read_bytes, write_atomic
@@ -107,13 +106,9 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
 def test_many_files_in_parallel_from_the_command_line(tmp_path: Path) -> None:
     for i in range(12):
         _write(tmp_path / f"m{i}.py", FIXABLE)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    done = subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "-j", "2"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "12 file(s) scanned, 12 changed" in done.stdout
+    done = codemod(str(tmp_path), "-j", "2", cwd=tmp_path, env={"PYTHONPATH": str(REPO)})
+    assert done.code == 0, done.err
+    assert "12 file(s) scanned, 12 changed" in done.out
     assert all(p.read_text(encoding="utf-8") == FIXED for p in tmp_path.glob("*.py"))
 
 
@@ -163,13 +158,6 @@ def test_unsafe_fixes_are_listed_unless_asked_for(tmp_path: Path, capsys: pytest
 
 def test_cachelint_fix_passes_unsafe_fixes_through(tmp_path: Path) -> None:
     target = _write(tmp_path / "mod.py", UNSAFE_ONLY)
-    done = subprocess.run(
-        [sys.executable, "-m", "cachelint", "fix", "--unsafe-fixes", "--no-progress", str(target)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = cachelint("fix", "--unsafe-fixes", "--no-progress", str(target), cwd=REPO)
+    assert done.code == 0, done.err
     assert "list(patterns)" in target.read_text(encoding="utf-8")

@@ -9,14 +9,13 @@ break.  Each case runs the real codemod command on real files.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tokenize
 from collections import Counter
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from processes import Run, codemod
 
 FIXABLE = """\
 from typing import Any
@@ -42,15 +41,8 @@ async def load(cache: CacheManager, key: str) -> list[Pattern] | None:
 REWRITTEN = 'return await as_async(cache).get_list(CacheKey("patterns", key), Pattern)'
 
 
-def _fix(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", "--no-progress", "-j", "1", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+def _fix(*args: str, cwd: Path) -> Run:
+    return codemod("--no-progress", "-j", "1", *args, cwd=cwd)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
@@ -60,7 +52,7 @@ def test_owner_group_and_mode_are_kept(tmp_path: Path) -> None:
     os.chown(path, 12345, 23456)
     os.chmod(path, 0o640)
     done = _fix(".", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     st = path.stat()
     assert REWRITTEN in path.read_text(encoding="utf-8")
     assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (12345, 23456, 0o640)
@@ -73,10 +65,10 @@ def test_a_symbolic_link_stays_a_link_and_its_target_is_written_once(tmp_path: P
     link = tmp_path / "link.py"
     os.symlink("real/target.py", link)
     done = _fix(".", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert link.is_symlink() and os.readlink(link) == "real/target.py"
     assert REWRITTEN in target.read_text(encoding="utf-8")
-    assert "1 changed" in done.stdout, done.stdout
+    assert "1 changed" in done.out, done.out
 
 
 def test_a_link_to_a_file_outside_the_paths_given_is_left_alone(tmp_path: Path) -> None:
@@ -85,9 +77,9 @@ def test_a_link_to_a_file_outside_the_paths_given_is_left_alone(tmp_path: Path) 
     (tmp_path / "project").mkdir()
     os.symlink(outside, tmp_path / "project" / "link.py")
     done = _fix(".", cwd=tmp_path / "project")
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert outside.read_text(encoding="utf-8") == FIXABLE
-    assert "link.py: skipped: a symbolic link to" in done.stderr
+    assert "link.py: skipped: a symbolic link to" in done.err
 
 
 def test_hard_links_stay_one_file(tmp_path: Path) -> None:
@@ -95,7 +87,7 @@ def test_hard_links_stay_one_file(tmp_path: Path) -> None:
     first.write_text(FIXABLE, encoding="utf-8")
     os.link(first, tmp_path / "second.py")
     done = _fix("first.py", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     second = tmp_path / "second.py"
     assert first.stat().st_ino == second.stat().st_ino and first.stat().st_nlink == 2
     assert REWRITTEN in second.read_text(encoding="utf-8")
@@ -133,7 +125,7 @@ def test_comments_in_a_rewritten_call_stay_on_their_own_lines(tmp_path: Path) ->
     path = tmp_path / "app.py"
     path.write_text(COMMENTED, encoding="utf-8")
     done = _fix(".", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     text = path.read_text(encoding="utf-8")
     assert "as_async(cache).get_list(" in text and "as_async(cache).set_list(" in text
     assert _comments(text) == _comments(COMMENTED)  # none lost, none repeated
@@ -145,7 +137,7 @@ def test_a_cr_only_file_keeps_its_final_line_break(tmp_path: Path) -> None:
     path = tmp_path / "app.py"
     path.write_bytes(FIXABLE.replace("\n", "\r").encode("utf-8"))
     done = _fix(".", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     data = path.read_bytes()
     assert REWRITTEN.encode() in data
     assert data.endswith(b"\r") and b"\n" not in data

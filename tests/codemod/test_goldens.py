@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from processes import run
 
 from cachelint.analysis import check_source
 from cachelint.config import load_settings
@@ -84,4 +84,4 @@ def test_golden(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], u
 
 def _isort_clean(path: Path) -> bool:
     command = [str(RUFF), "check", "--isolated", "--line-length", "120", "--select", "I", path.name]
-    return subprocess.run(command, cwd=path.parent, capture_output=True, check=False, timeout=60).returncode == 0
+    return run(command, cwd=path.parent).code == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from codemod_snippets import FIXABLE, FIXED
+from processes import CODEMOD_MODULE, codemod
 
 from codemods.io import TEMP_SUFFIX
 
@@ -25,8 +26,8 @@ def test_killed_run_leaves_whole_files(tmp_path: Path) -> None:
         path.write_text(FIXABLE, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     process = subprocess.Popen(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "-j", "2", "--no-progress"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", CODEMOD_MODULE, str(tmp_path), "-j", "2", "--no-progress"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 60
     try:
@@ -46,9 +47,6 @@ def test_killed_run_leaves_whole_files(tmp_path: Path) -> None:
     assert all(name.endswith(TEMP_SUFFIX) for name in leftovers), leftovers
 
     # A rerun ignores leftover temp files and finishes the job.
-    done = subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "--no-progress"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = codemod(str(tmp_path), "--no-progress", cwd=tmp_path, env={"PYTHONPATH": str(REPO)})
+    assert done.code == 0, done.err
     assert all(path.read_text(encoding="utf-8") == FIXED for path in files)

@@ -13,13 +13,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mypy import api as mypy_api
+from processes import CODEMOD_MODULE, Run, python, run
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "research_app"
@@ -34,21 +34,17 @@ DECLARED = {
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-    return env
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
 
 
-def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=folder, env=_env(), capture_output=True, text=True, timeout=300, check=False
-    )
+def _run(folder: Path, *args: str) -> Run:
+    return python(*args, cwd=folder, env=_env())
 
 
 def _app(folder: Path) -> dict[str, Any]:
     done = _run(folder, "-m", "src.app", "--json")
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    result: dict[str, Any] = json.loads(done.out)
     return result
 
 
@@ -71,16 +67,16 @@ def test_unsafe_fixes_fix_the_whole_incident(app: Path, tmp_path: Path, monkeypa
     assert not any(outcome.get("hit") for outcome in before.values()), before
     assert "has no attribute 'get'" in before["analyze_patterns"]["error"]
     own_tests = _run(app, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
-    assert own_tests.returncode == 0, own_tests.stdout  # green before: AsyncMock hides every bug
+    assert own_tests.code == 0, own_tests.out  # green before: AsyncMock hides every bug
     errors_before = _mypy(app, tmp_path / "mypy-cache", monkeypatch)
 
-    fixed = _run(app, "-m", "codemods.fix_cache_calls", "--unsafe-fixes", "--no-progress", "src/", "tests/")
-    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    lines = fixed.stdout.splitlines()
+    fixed = _run(app, "-m", CODEMOD_MODULE, "--unsafe-fixes", "--no-progress", "src/", "tests/")
+    assert fixed.code == 0, fixed.out + fixed.err
+    lines = fixed.out.splitlines()
     assert "rewrote src/agents/research_executor_tools.py (CLT101 8, CLT102 8, CLT106 3)" in lines, lines
     assert "rewrote tests/test_research_executor_tools.py (CLT105 2)" in lines, lines
     assert not [line for line in lines if "needs manual fix" in line or "unsafe fix available" in line], lines
-    assert "2 changed; fixed: CLT101 8, CLT102 8, CLT105 2, CLT106 3 (21 finding(s))" in fixed.stdout
+    assert "2 changed; fixed: CLT101 8, CLT102 8, CLT105 2, CLT106 3 (21 finding(s))" in fixed.out
 
     tools = (app / "src" / "agents" / "research_executor_tools.py").read_text(encoding="utf-8")
     assert "detected.extend(deps.pattern_recognizer.detect_patterns(findings))" in tools
@@ -90,45 +86,38 @@ def test_unsafe_fixes_fix_the_whole_incident(app: Path, tmp_path: Path, monkeypa
     assert "from src.services.cache_manager import CacheManager" in tests
 
     left = _run(app, "-m", "cachelint", "check", "--no-cache", "--select", "CLT101,CLT102,CLT105,CLT106", ".")
-    assert left.returncode == 0, left.stdout
+    assert left.code == 0, left.out
     lint = _run(app, "-m", "flake8", "--select", "CLT101,CLT102,CLT105,CLT106", ".")
-    assert lint.returncode == 0 and lint.stdout == "", lint.stdout
+    assert lint.code == 0 and lint.out == "", lint.out
 
     own_tests = _run(app, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
-    assert own_tests.returncode == 0, own_tests.stdout  # still green, now against an autospec of the real cache
+    assert own_tests.code == 0, own_tests.out  # still green, now against an autospec of the real cache
 
     after = _app(app)  # the real CacheManager, no mock
     for tool, declared in DECLARED.items():
         assert after[tool] == {"computed": True, "hit": True, "returns": declared}, after
 
     # The added imports sit in their isort sections (cachelint third party, src first party).
-    isort = subprocess.run(
-        [str(RUFF), "check", "--isolated", "--line-length", "120", "--select", "I", "src", "tests"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert isort.returncode == 0, isort.stdout
+    isort = run([str(RUFF), "check", "--isolated", "--line-length", "120", "--select", "I", "src", "tests"], cwd=app)
+    assert isort.code == 0, isort.out
 
     errors_after = _mypy(app, tmp_path / "mypy-cache", monkeypatch)
     assert errors_after - errors_before == set()
     assert len(errors_after) < len(errors_before)
 
-    again = _run(app, "-m", "codemods.fix_cache_calls", "--unsafe-fixes", "--check", "--no-progress", "src/", "tests/")
-    assert again.returncode == 0, again.stdout
+    again = _run(app, "-m", CODEMOD_MODULE, "--unsafe-fixes", "--check", "--no-progress", "src/", "tests/")
+    assert again.code == 0, again.out
 
 
 def test_safe_fixes_alone_list_the_unsafe_ones(app: Path) -> None:
-    dry = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
-    assert dry.returncode == 1, dry.stdout
-    assert "would rewrite src/agents/research_executor_tools.py (CLT101 8, CLT102 8)" in dry.stdout.splitlines()
-    assert "sites rewritten" not in dry.stdout
+    dry = _run(app, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert dry.code == 1, dry.out
+    assert "would rewrite src/agents/research_executor_tools.py (CLT101 8, CLT102 8)" in dry.out.splitlines()
+    assert "sites rewritten" not in dry.out
 
-    fixed = _run(app, "-m", "codemods.fix_cache_calls", "--no-progress", ".")
-    assert fixed.returncode == 0, fixed.stderr
-    unsafe = [line for line in fixed.stdout.splitlines() if " unsafe fix available: " in line]
+    fixed = _run(app, "-m", CODEMOD_MODULE, "--no-progress", ".")
+    assert fixed.code == 0, fixed.err
+    unsafe = [line for line in fixed.out.splitlines() if " unsafe fix available: " in line]
     rewrap = [line for line in unsafe if " CLT106 " in line]
     assert len(rewrap) == 3 and all("detected.extend(" in line and "is dropped" in line for line in rewrap), unsafe
     autospec = [line for line in unsafe if " CLT105 " in line]
@@ -136,7 +125,7 @@ def test_safe_fixes_alone_list_the_unsafe_ones(app: Path) -> None:
         "test_identify_clusters_uses_cache",
         "test_generate_synthesis_returns_cached_value",
     ]
-    assert "unsafe fixes available: 5 (apply with --unsafe-fixes); left for a manual fix: 0" in fixed.stdout
+    assert "unsafe fixes available: 5 (apply with --unsafe-fixes); left for a manual fix: 0" in fixed.out
 
     after = _app(app)
     for tool in ("identify_clusters", "extract_key_insights", "generate_synthesis"):

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from processes import CODEMOD_MODULE, Run, python
 
 RESEARCH_APP = Path(__file__).resolve().parents[1] / "fixtures" / "research_app"
 
 
-def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-X", "importtime", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+def _run(cwd: Path, *args: str) -> Run:
+    # -X importtime: which modules a run imports is part of what is tested.
+    return python("-X", "importtime", *args, cwd=cwd)
 
 
 def test_warm_check_matches_cold_and_skips_the_engine_on_clean_files(tmp_path: Path) -> None:
@@ -22,21 +21,21 @@ def test_warm_check_matches_cold_and_skips_the_engine_on_clean_files(tmp_path: P
     shutil.copytree(RESEARCH_APP, app)
     clean = app / "src" / "clean_async.py"
     clean.write_text("async def f(x):\n    return await x\n", encoding="utf-8")
-    cold = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
-    assert cold.returncode == 1
+    cold = _run(app, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert cold.code == 1
     lint = _run(app, "-m", "cachelint", "check", ".")
-    assert lint.returncode == 1 and (app / ".cachelint_cache").is_dir()
-    warm = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
-    assert warm.returncode == 1
-    assert warm.stdout == cold.stdout  # same sites, same manual-fix lines, same summary
+    assert lint.code == 1 and (app / ".cachelint_cache").is_dir()
+    warm = _run(app, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert warm.code == 1
+    assert warm.out == cold.out  # same sites, same manual-fix lines, same summary
 
     # Only the clean file left: answered from the cache, the engine is never imported.
     shutil.rmtree(app / "src" / "agents")
     shutil.rmtree(app / "tests")
-    assert _run(app, "-m", "cachelint", "check", ".").returncode == 0
-    only_clean = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
-    assert only_clean.returncode == 0, only_clean.stdout + only_clean.stderr
-    assert "cachelint.analysis.engine" not in only_clean.stderr
+    assert _run(app, "-m", "cachelint", "check", ".").code == 0
+    only_clean = _run(app, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert only_clean.code == 0, only_clean.out + only_clean.err
+    assert "cachelint.analysis.engine" not in only_clean.err
 
 
 def test_noqa_site_is_left_alone(tmp_path: Path) -> None:
@@ -61,6 +60,6 @@ def test_noqa_site_is_left_alone(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = module.read_text(encoding="utf-8")
-    result = _run(tmp_path, "-m", "codemods.fix_cache_calls", "--no-progress", "m.py")
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = _run(tmp_path, "-m", CODEMOD_MODULE, "--no-progress", "m.py")
+    assert result.code == 0, result.out + result.err
     assert module.read_text(encoding="utf-8") == before
