@@ -54,41 +54,14 @@ class CacheDown(RuntimeError):
     pass
 
 
-class FlakyCache(CacheManager):
-    """A real cache whose get/set/delete raise while ``failing`` is set."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.failing = False
-        self.calls = 0
-
-    def get(self, cache_type: str, content_key: str) -> Any:
-        self.calls += 1
-        if self.failing:
-            raise CacheDown("get failed")
-        return super().get(cache_type, content_key)
-
-    def set(
-        self,
-        cache_type: str,
-        content_key: str,
-        value: Any,
-        ttl_override: float | None = None,
-    ) -> None:
-        self.calls += 1
-        if self.failing:
-            raise CacheDown("set failed")
-        super().set(cache_type, content_key, value, ttl_override)
-
-    def delete(self, cache_type: str, content_key: str) -> bool:
-        self.calls += 1
-        if self.failing:
-            raise CacheDown("delete failed")
-        return super().delete(cache_type, content_key)
-
-
 class InstrumentedCache(CacheManager):
-    """A real cache that records the most threads ever inside it at once."""
+    """A real cache that counts the calls into its get/set/delete and the threads making them.
+
+    ``active`` is how many calls are inside right now, ``max_active`` the most
+    ever inside at once, ``entries`` every call that reached the cache and
+    ``threads`` the threads that made them. Subclasses add behaviour on entry
+    through :meth:`_enter`.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -96,12 +69,14 @@ class InstrumentedCache(CacheManager):
         self.active = 0
         self.max_active = 0
         self.entries = 0
+        self.threads: set[threading.Thread] = set()
 
-    def _enter(self) -> None:
+    def _enter(self, operation: str) -> None:
         with self._count_lock:
             self.active += 1
             self.entries += 1
             self.max_active = max(self.max_active, self.active)
+            self.threads.add(threading.current_thread())
         time.sleep(0)  # yield the GIL so an unguarded second caller would overlap
 
     def _leave(self) -> None:
@@ -109,7 +84,7 @@ class InstrumentedCache(CacheManager):
             self.active -= 1
 
     def get(self, cache_type: str, content_key: str) -> Any:
-        self._enter()
+        self._enter("get")
         try:
             return super().get(cache_type, content_key)
         finally:
@@ -122,15 +97,30 @@ class InstrumentedCache(CacheManager):
         value: Any,
         ttl_override: float | None = None,
     ) -> None:
-        self._enter()
+        self._enter("set")
         try:
             super().set(cache_type, content_key, value, ttl_override)
         finally:
             self._leave()
 
     def delete(self, cache_type: str, content_key: str) -> bool:
-        self._enter()
+        self._enter("delete")
         try:
             return super().delete(cache_type, content_key)
         finally:
             self._leave()
+
+
+class FlakyCache(InstrumentedCache):
+    """A real cache whose get/set/delete raise while ``failing`` is set; ``calls`` counts every attempt."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.failing = False
+        self.calls = 0
+
+    def _enter(self, operation: str) -> None:
+        self.calls += 1
+        if self.failing:
+            raise CacheDown(f"{operation} failed")
+        super()._enter(operation)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from memory_cache import CacheManager
-from runtime_support import FakeClock, PatternAnalysis, patterns, run
+from runtime_support import FakeClock, InstrumentedCache, PatternAnalysis, patterns, run
 
 from cachelint.runtime import AsyncCacheManager, BreakerState, CacheKey
 
@@ -28,43 +28,18 @@ TIMEOUT = 0.2
 STALLED = 3.0
 
 
-class HangingCache(CacheManager):
-    """A real cache whose get/set block while ``hang`` is set, until ``release`` is."""
+class HangingCache(InstrumentedCache):
+    """A real cache whose calls block while ``hang`` is set, until ``release`` is."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hang = threading.Event()
         self.release = threading.Event()
-        self.entries = 0  # calls that reached get/set
-        self.inside = 0  # calls inside get/set right now
-        self.threads: set[threading.Thread] = set()
-        self._count = threading.Lock()
 
-    def _enter(self) -> None:
-        with self._count:
-            self.entries += 1
-            self.inside += 1
-            self.threads.add(threading.current_thread())
+    def _enter(self, operation: str) -> None:
+        super()._enter(operation)
         if self.hang.is_set():
             self.release.wait(30)
-
-    def _leave(self) -> None:
-        with self._count:
-            self.inside -= 1
-
-    def get(self, cache_type: str, content_key: str) -> Any:
-        self._enter()
-        try:
-            return super().get(cache_type, content_key)
-        finally:
-            self._leave()
-
-    def set(self, cache_type: str, content_key: str, value: Any, ttl_override: float | None = None) -> None:
-        self._enter()
-        try:
-            super().set(cache_type, content_key, value, ttl_override)
-        finally:
-            self._leave()
 
 
 @pytest.fixture
@@ -100,7 +75,7 @@ def test_a_hanging_get_is_a_miss_at_the_timeout(backend: HangingCache, caplog: p
     with caplog.at_level(logging.WARNING, logger="cachelint.runtime"):
         result, elapsed = _timed(cache.get_list(KEY, PatternAnalysis))
     assert result is None
-    assert backend.inside == 1  # came back while the backend call is still hung
+    assert backend.active == 1  # came back while the backend call is still hung
     assert TIMEOUT * 0.9 <= elapsed < STALLED
     stats = cache.stats()
     assert (stats.misses, stats.errors, stats.timeouts, stats.hits) == (1, 1, 1, 0)
@@ -116,7 +91,7 @@ def test_a_hanging_set_is_abandoned_and_its_late_result_dropped(
     backend.hang.set()
     with caplog.at_level(logging.INFO, logger="cachelint.runtime"):
         _, elapsed = _timed(cache.set_list(KEY, patterns(1)))
-        assert elapsed < STALLED and backend.inside == 1
+        assert elapsed < STALLED and backend.active == 1
         backend.hang.clear()
         backend.release.set()
         _wait_for(lambda: _idle(cache))
@@ -215,7 +190,7 @@ def test_a_hung_backend_does_not_starve_the_default_executor(backend: HangingCac
             start = time.perf_counter()
             assert await asyncio.wait_for(asyncio.to_thread(lambda: 42), STALLED) == 42
             elapsed = time.perf_counter() - start
-            assert backend.inside == 1 and not any(call.done() for call in calls)
+            assert backend.active == 1 and not any(call.done() for call in calls)
         finally:
             backend.hang.clear()
             backend.release.set()
