@@ -15,21 +15,6 @@ from cachelint.runtime import AsyncCacheManager, CacheKey, as_async
 KEY = CacheKey("t", "k")
 
 
-class SlotCache:
-    """A sync cache that refuses new attributes but can be weakly referenced."""
-
-    __slots__ = ("__weakref__", "data")
-
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str], Any] = {}
-
-    def get(self, cache_type: str, content_key: str) -> Any:
-        return self.data.get((cache_type, content_key))
-
-    def set(self, cache_type: str, content_key: str, value: Any) -> None:
-        self.data[(cache_type, content_key)] = value
-
-
 class BareSlotCache:
     """Neither attributes nor weak references."""
 
@@ -43,6 +28,12 @@ class BareSlotCache:
 
     def set(self, cache_type: str, content_key: str, value: Any) -> None:
         self.data[(cache_type, content_key)] = value
+
+
+class SlotCache(BareSlotCache):
+    """A sync cache that refuses new attributes but can be weakly referenced."""
+
+    __slots__ = ("__weakref__",)
 
 
 def test_none_and_managers_pass_through(sync_cache: CacheManager) -> None:
