@@ -29,7 +29,7 @@ async def load(cache: CacheManager) -> list[Pattern] | None:
 
 def _codemod(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", *args],
+        [sys.executable, "-m", "cachelint.codemod", *args],
         cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ},
     )
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from codemod_snippets import FIXABLE, FIXED
 
-from codemods.fix_cache_calls import main
-from codemods.io import FileChanged, Snapshot, read_bytes, write_atomic
+from cachelint.codemod.fix_cache_calls import main
+from cachelint.codemod.io import FileChanged, Snapshot, read_bytes, write_atomic
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -109,8 +109,12 @@ def test_many_files_in_parallel_from_the_command_line(tmp_path: Path) -> None:
         _write(tmp_path / f"m{i}.py", FIXABLE)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "-j", "2"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "cachelint.codemod", str(tmp_path), "-j", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "12 file(s) scanned, 12 changed" in done.stdout

@@ -44,7 +44,7 @@ REWRITTEN = 'return await as_async(cache).get_list(CacheKey("patterns", key), Pa
 
 def _fix(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", "--no-progress", "-j", "1", *args],
+        [sys.executable, "-m", "cachelint.codemod", "--no-progress", "-j", "1", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

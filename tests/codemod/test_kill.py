@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from codemod_snippets import FIXABLE, FIXED
 
-from codemods.io import TEMP_SUFFIX
+from cachelint.codemod.io import TEMP_SUFFIX
 
 REPO = Path(__file__).resolve().parents[2]
 COPIES = 200
@@ -25,8 +25,11 @@ def test_killed_run_leaves_whole_files(tmp_path: Path) -> None:
         path.write_text(FIXABLE, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     process = subprocess.Popen(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "-j", "2", "--no-progress"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "cachelint.codemod", str(tmp_path), "-j", "2", "--no-progress"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     try:
@@ -47,8 +50,12 @@ def test_killed_run_leaves_whole_files(tmp_path: Path) -> None:
 
     # A rerun ignores leftover temp files and finishes the job.
     done = subprocess.run(
-        [sys.executable, "-m", "codemods.fix_cache_calls", str(tmp_path), "--no-progress"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "cachelint.codemod", str(tmp_path), "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert all(path.read_text(encoding="utf-8") == FIXED for path in files)

@@ -74,7 +74,7 @@ def test_unsafe_fixes_fix_the_whole_incident(app: Path, tmp_path: Path, monkeypa
     assert own_tests.returncode == 0, own_tests.stdout  # green before: AsyncMock hides every bug
     errors_before = _mypy(app, tmp_path / "mypy-cache", monkeypatch)
 
-    fixed = _run(app, "-m", "codemods.fix_cache_calls", "--unsafe-fixes", "--no-progress", "src/", "tests/")
+    fixed = _run(app, "-m", "cachelint.codemod", "--unsafe-fixes", "--no-progress", "src/", "tests/")
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     lines = fixed.stdout.splitlines()
     assert "rewrote src/agents/research_executor_tools.py (CLT101 8, CLT102 8, CLT106 3)" in lines, lines
@@ -116,17 +116,17 @@ def test_unsafe_fixes_fix_the_whole_incident(app: Path, tmp_path: Path, monkeypa
     assert errors_after - errors_before == set()
     assert len(errors_after) < len(errors_before)
 
-    again = _run(app, "-m", "codemods.fix_cache_calls", "--unsafe-fixes", "--check", "--no-progress", "src/", "tests/")
+    again = _run(app, "-m", "cachelint.codemod", "--unsafe-fixes", "--check", "--no-progress", "src/", "tests/")
     assert again.returncode == 0, again.stdout
 
 
 def test_safe_fixes_alone_list_the_unsafe_ones(app: Path) -> None:
-    dry = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
+    dry = _run(app, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
     assert dry.returncode == 1, dry.stdout
     assert "would rewrite src/agents/research_executor_tools.py (CLT101 8, CLT102 8)" in dry.stdout.splitlines()
     assert "sites rewritten" not in dry.stdout
 
-    fixed = _run(app, "-m", "codemods.fix_cache_calls", "--no-progress", ".")
+    fixed = _run(app, "-m", "cachelint.codemod", "--no-progress", ".")
     assert fixed.returncode == 0, fixed.stderr
     unsafe = [line for line in fixed.stdout.splitlines() if " unsafe fix available: " in line]
     rewrap = [line for line in unsafe if " CLT106 " in line]

@@ -22,11 +22,11 @@ def test_warm_check_matches_cold_and_skips_the_engine_on_clean_files(tmp_path: P
     shutil.copytree(RESEARCH_APP, app)
     clean = app / "src" / "clean_async.py"
     clean.write_text("async def f(x):\n    return await x\n", encoding="utf-8")
-    cold = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
+    cold = _run(app, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
     assert cold.returncode == 1
     lint = _run(app, "-m", "cachelint", "check", ".")
     assert lint.returncode == 1 and (app / ".cachelint_cache").is_dir()
-    warm = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
+    warm = _run(app, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
     assert warm.returncode == 1
     assert warm.stdout == cold.stdout  # same sites, same manual-fix lines, same summary
 
@@ -34,7 +34,7 @@ def test_warm_check_matches_cold_and_skips_the_engine_on_clean_files(tmp_path: P
     shutil.rmtree(app / "src" / "agents")
     shutil.rmtree(app / "tests")
     assert _run(app, "-m", "cachelint", "check", ".").returncode == 0
-    only_clean = _run(app, "-m", "codemods.fix_cache_calls", "--check", "--no-progress", ".")
+    only_clean = _run(app, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
     assert only_clean.returncode == 0, only_clean.stdout + only_clean.stderr
     assert "cachelint.analysis.engine" not in only_clean.stderr
 
@@ -61,6 +61,6 @@ def test_noqa_site_is_left_alone(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = module.read_text(encoding="utf-8")
-    result = _run(tmp_path, "-m", "codemods.fix_cache_calls", "--no-progress", "m.py")
+    result = _run(tmp_path, "-m", "cachelint.codemod", "--no-progress", "m.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert module.read_text(encoding="utf-8") == before

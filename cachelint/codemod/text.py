@@ -1,6 +1,6 @@
 """The codemod on one in-memory text: ``cachelint fix --stdin-filename``, the language server, ``check --fix``.
 
-:mod:`codemods.process` fixes files on disk; editors and standard input hand
+:mod:`cachelint.codemod.process` fixes files on disk; editors and standard input hand
 over a text that may differ from the file at its path.  This module runs the
 same steps on that text (engine, ``noqa``, planning, LibCST rewrite, the
 re-check that proves it) and can restrict the rewrite to one site, for an
@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cachelint.analysis import Diagnostic, check_tree
+from cachelint.codemod.codes import BLOCKING_CODE, SITE_CODES
+from cachelint.codemod.plan import KeyPlan, Plan, Planner
 from cachelint.config import Settings
 from cachelint.noqa import filter_noqa
 from cachelint.rules import Safety
 from cachelint.syntax import parse_error_message
-from codemods.codes import BLOCKING_CODE, SITE_CODES
-from codemods.plan import KeyPlan, Plan, Planner
 
 #: ``(line, col, code)`` of a finding as the engine reports it (1-based line, 0-based UTF-8 byte column).
 Origin = tuple[int, int, str]
@@ -131,7 +131,7 @@ def fix_text(
     manual = tuple(m.text(str(path)) for m in planned.plan.manual)
     if plan is None or plan.empty:
         return TextFix(None, manual=manual)
-    from codemods.process import rewrite_text
+    from cachelint.codemod.process import rewrite_text
 
     new_text, _, problem = rewrite_text(path, text, settings, planned.findings, plan)
     if new_text is None:

@@ -1,7 +1,9 @@
-"""``python -m codemods.fix_cache_calls PATH...``: rewrite awaited sync cache calls to the typed async API.
+"""``cachelint fix PATH...``: the codemod's command line; rewrites awaited sync cache calls to the typed async API.
+
+Also ``python -m cachelint.codemod`` and, from a checkout, ``python -m codemods.fix_cache_calls``.
 
 Owns the command line, finding the files, fanning them out to worker
-processes and writing the results; :mod:`codemods.process` does one file.
+processes and writing the results; :mod:`cachelint.codemod.process` does one file.
 Exit status: 0 done (or nothing to do), 1 ``--check``/``--diff`` found work, 2 errors
 (a file that cannot be read, parsed or written, a bad path or option) —
 every other file is still fixed.
@@ -17,20 +19,20 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codemods.clean import CleanFiles
-from codemods.codes import needs_engine
-from codemods.io import FileChanged, ReadOnly, read_bytes, write_atomic
-from codemods.report import Progress, Summary
+from cachelint.codemod.clean import CleanFiles
+from cachelint.codemod.codes import needs_engine
+from cachelint.codemod.io import FileChanged, ReadOnly, read_bytes, write_atomic
+from cachelint.codemod.report import Progress, Summary
 
 if TYPE_CHECKING:
-    from codemods.process import FileResult
+    from cachelint.codemod.process import FileResult
 
 _UNSAFE = " unsafe fix available: "
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
 _POOL_MIN_FILES = 8
 
 
-def build_parser(prog: str = "python -m codemods.fix_cache_calls") -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m cachelint.codemod") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         allow_abbrev=False,
@@ -133,7 +135,7 @@ def _results(candidates: list[tuple[Path, bytes, os.stat_result]], args: argpars
     if not candidates:
         return
     # Imported here: a run whose files are all known clean never loads the engine.
-    from codemods.process import Options, process
+    from cachelint.codemod.process import Options, process
 
     options = Options(include_blocking=args.include_blocking, want_diff=args.diff, unsafe_fixes=args.unsafe_fixes)
     jobs = args.jobs

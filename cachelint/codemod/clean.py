@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cachelint.codemod.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
 from cachelint.config import ConfigError
 from cachelint.resultcache import open_default
 from cachelint.workspace import SettingsByFolder
-from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
 
 
 class CleanFiles:

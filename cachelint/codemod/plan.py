@@ -3,7 +3,7 @@
 The engine (:func:`cachelint.analysis.check_tree`) says *where* the sites are
 and which model they hold (:class:`~cachelint.analysis.FixHint`); this module
 only decides whether a certain hint can be turned into an edit without
-guessing, and describes the edit by source span so :mod:`codemods.rewrite`
+guessing, and describes the edit by source span so :mod:`cachelint.codemod.rewrite`
 can apply it to the LibCST tree.  Everything refused carries its reason.
 """
 
@@ -17,10 +17,10 @@ from typing import Literal
 
 from cachelint.analysis import Diagnostic, FixHint, knowledge_for
 from cachelint.analysis.semantic import SCOPE_NODES, FileModel, Scope, Visit
+from cachelint.codemod.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
+from cachelint.codemod.findings import FindingPlanner, NodeEdit
+from cachelint.codemod.spans import Columns, Span
 from cachelint.config import Settings
-from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
-from codemods.findings import FindingPlanner, NodeEdit
-from codemods.spans import Columns, Span
 
 RUNTIME_MODULE = "cachelint.runtime"
 RUNTIME_NAMES = frozenset({"CacheKey", "as_async", "AsyncCacheManager"})

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachelint.analysis import Diagnostic, analyse
+from cachelint.codemod.codes import MANUAL_CODES, SITE_CODES, needs_engine
+from cachelint.codemod.io import Snapshot, decode, keep_final_newline
+from cachelint.codemod.plan import Manual, Plan, Planner
 from cachelint.config import ConfigError, Settings, load_settings
 from cachelint.noqa import filter_noqa
 from cachelint.syntax import parse_error_message
-from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
-from codemods.io import Snapshot, decode, keep_final_newline
-from codemods.plan import Manual, Plan, Planner
 
 __all__ = ["FileResult", "Options", "needs_engine", "process"]
 
@@ -143,12 +143,12 @@ def rewrite_text(
     or ``(None, [], why)`` when the rewrite cannot be located or proven.
 
     The one rewrite step for files on disk (:func:`process`) and for texts in
-    memory (:mod:`codemods.text`: standard input, the language server).
+    memory (:mod:`cachelint.codemod.text`: standard input, the language server).
     """
     import libcst as cst  # only files with a certain site pay for LibCST's import and parse
 
-    from codemods.imports import first_party_in
-    from codemods.rewrite import apply
+    from cachelint.codemod.imports import first_party_in
+    from cachelint.codemod.rewrite import apply
 
     try:
         module = cst.parse_module(text)
