@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cachelint.codemod.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
+from cachelint.codemod.codes import acted_on
 from cachelint.config import ConfigError
 from cachelint.resultcache import open_default
 from cachelint.workspace import SettingsByFolder
@@ -25,11 +25,11 @@ from cachelint.workspace import SettingsByFolder
 class CleanFiles:
     """``clean(path)``: True when the result cache proves the codemod has nothing to do there."""
 
-    def __init__(self, include_blocking: bool) -> None:
-        self._codes = SITE_CODES | MANUAL_CODES | ({BLOCKING_CODE} if include_blocking else frozenset())
+    def __init__(self, include_blocking: bool, settings_for: SettingsByFolder | None = None) -> None:
+        self._codes = acted_on(include_blocking)
         # Where ``cachelint check`` run from here keeps its results.
         self._cache = open_default(os.getcwd()).load()
-        self._settings = SettingsByFolder()
+        self._settings = settings_for if settings_for is not None else SettingsByFolder()
 
     def __call__(self, path: Path) -> bool:
         absolute = os.path.abspath(path)

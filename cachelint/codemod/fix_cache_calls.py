@@ -2,8 +2,12 @@
 
 Also ``python -m cachelint.codemod`` and, from a checkout, ``python -m codemods.fix_cache_calls``.
 
-Owns the command line, finding the files, fanning them out to worker
-processes and writing the results; :mod:`cachelint.codemod.process` does one file.
+Owns the command line and the run: finding the files (:mod:`cachelint.workspace`,
+as ``cachelint check`` finds them), skipping those the result cache or a byte
+test shows clean, one engine pass over the rest through ``cachelint check``'s
+own process pool (:func:`cachelint.checker.check_files`), then planning and
+rewriting only the files where that pass found something the codemod acts on
+(:mod:`cachelint.codemod.process` does one file), and writing the results.
 Exit status: 0 done (or nothing to do), 1 ``--check``/``--diff`` found work, 2 errors
 (a file that cannot be read, parsed or written, a bad path or option) —
 every other file is still fixed.
@@ -20,12 +24,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cachelint.codemod.clean import CleanFiles
-from cachelint.codemod.codes import needs_engine
+from cachelint.codemod.codes import acted_on, needs_engine
 from cachelint.codemod.io import FileChanged, ReadOnly, read_bytes, write_atomic
 from cachelint.codemod.report import Progress, Summary
 
 if TYPE_CHECKING:
     from cachelint.codemod.process import FileResult
+    from cachelint.config import Settings
+    from cachelint.workspace import SettingsByFolder
+
+#: A file to plan: its name as shown, bytes and stat as read, and its settings.
+Candidate = tuple[Path, bytes, os.stat_result, "Settings"]
 
 _UNSAFE = " unsafe fix available: "
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
@@ -75,7 +84,14 @@ def build_parser(prog: str = "python -m cachelint.codemod") -> argparse.Argument
     return parser
 
 
-def discover(paths: Sequence[str], errors: list[str], notes: list[str], *, force_exclude: bool = False) -> list[Path]:
+def discover(
+    paths: Sequence[str],
+    errors: list[str],
+    notes: list[str],
+    *,
+    force_exclude: bool = False,
+    settings_for: SettingsByFolder | None = None,
+) -> list[Path]:
     """Python files under ``paths`` as ``cachelint check`` finds them (:mod:`cachelint.workspace`).
 
     A missing path or a broken configuration is an error line; a special file a note.
@@ -85,7 +101,7 @@ def discover(paths: Sequence[str], errors: list[str], notes: list[str], *, force
     from cachelint.workspace import discover as find
 
     try:
-        found = find(list(paths), SettingsByFolder(), force_exclude=force_exclude)
+        found = find(list(paths), settings_for or SettingsByFolder(), force_exclude=force_exclude)
     except ConfigError as error:
         errors.append(str(error))
         return []
@@ -131,23 +147,42 @@ def _pool(jobs: int, count: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=multiprocessing.get_context(method))
 
 
-def _results(candidates: list[tuple[Path, bytes, os.stat_result]], args: argparse.Namespace) -> Iterator[FileResult]:
+def _engine_pass(candidates: dict[str, Candidate], args: argparse.Namespace) -> Iterator[tuple[str, bool]]:
+    """``(shown path, needs planning)`` for every candidate, from ``cachelint check``'s engine pass.
+
+    The check's pool, project index and engine (:func:`cachelint.checker.check_files`,
+    findings after ``noqa``), so the codemod gets whatever makes ``check`` fast.
+    A file goes on to be planned when it holds a finding the codemod acts on,
+    or when the check could not finish it: planning it again reports the
+    problem in the codemod's words and leaves the file alone.
+    """
     if not candidates:
         return
     # Imported here: a run whose files are all known clean never loads the engine.
+    from cachelint.checker import check_files
+
+    codes = acted_on(args.include_blocking)
+    items = [(shown, candidate[3]) for shown, candidate in candidates.items()]
+    for checked in check_files(items, args.jobs):
+        unfinished = checked.error is not None or checked.failure is not None
+        yield checked.path, unfinished or any(finding[2] in codes for finding in checked.findings)
+
+
+def _results(candidates: list[Candidate], args: argparse.Namespace) -> Iterator[FileResult]:
+    """Plan and, where a site is certain, rewrite each file (LibCST); over a pool when there are many."""
+    if not candidates:
+        return
     from cachelint.codemod.process import Options, process
 
     options = Options(include_blocking=args.include_blocking, want_diff=args.diff, unsafe_fixes=args.unsafe_fixes)
-    jobs = args.jobs
-
-    pool = _pool(jobs, len(candidates))
+    pool = _pool(args.jobs, len(candidates))
     if pool is None:
-        for path, raw, st in candidates:
-            yield process(path, raw, st, options)
+        for path, raw, st, settings in candidates:
+            yield process(path, raw, st, options, settings)
         return
     with pool:
         futures: list[Future[FileResult]] = [
-            pool.submit(process, path, raw, st, options) for path, raw, st in candidates
+            pool.submit(process, path, raw, st, options, settings) for path, raw, st, settings in candidates
         ]
         for future in as_completed(futures):
             yield future.result()
@@ -168,9 +203,13 @@ def _write(result: FileResult) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cachelint.config import ConfigError
+    from cachelint.workspace import SettingsByFolder
+
     summary = Summary()
     notes: list[str] = []
-    files = discover(args.paths, summary.errors, notes, force_exclude=args.force_exclude)
+    settings_for = SettingsByFolder()
+    files = discover(args.paths, summary.errors, notes, force_exclude=args.force_exclude, settings_for=settings_for)
     for note in notes:  # special files: said, not an error
         print(f"warning: {note}", file=sys.stderr)
     if summary.errors and not files:
@@ -179,9 +218,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     summary.scanned = len(files)
     writing = not (args.diff or args.check)
-    candidates: list[tuple[Path, bytes, os.stat_result]] = []
+    candidates: dict[str, Candidate] = {}
     results: list[FileResult] = []
-    known_clean = CleanFiles(args.include_blocking)
+    known_clean = CleanFiles(args.include_blocking, settings_for)
     with Progress(len(files), enabled=not args.no_progress) as progress:
         for path in files:
             if known_clean(path):  # a stat, before reading the file
@@ -193,11 +232,24 @@ def run(args: argparse.Namespace) -> int:
                 summary.errors.append(f"{path}: cannot read: {error.strerror or error}")
                 progress.advance()
                 continue
-            if needs_engine(raw, args.include_blocking, args.unsafe_fixes):
-                candidates.append((path, raw, st))
+            if not needs_engine(raw, args.include_blocking, args.unsafe_fixes):
+                progress.advance()
+                continue
+            try:
+                settings = settings_for(os.path.dirname(os.path.abspath(path)))
+            except ConfigError as error:
+                summary.errors.append(f"{path}: {error}")
+                progress.advance()
+                continue
+            candidates[str(path)] = (path, raw, st, settings)
+        to_plan: list[Candidate] = []
+        for shown, needs_planning in _engine_pass(candidates, args):
+            if needs_planning:
+                to_plan.append(candidates[shown])
             else:
                 progress.advance()
-        for result in _results(candidates, args):
+        to_plan.sort(key=lambda candidate: candidate[0])
+        for result in _results(to_plan, args):
             progress.advance()
             if result.new is not None and writing:
                 problem = _write(result)
