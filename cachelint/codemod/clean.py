@@ -8,18 +8,29 @@ codemod acts on (CLT101/CLT102 it rewrites, CLT103/CLT105/CLT106 it lists,
 CLT104 with ``--include-blocking``) gets nothing from the codemod: run cold,
 the engine would report exactly those findings, and the codemod honours
 ``noqa`` the same way.  So a clean tree that ``cachelint check`` has seen
-costs ``--check`` a stat per file.  The codemod only reads the cache.
+costs ``--check`` a stat per file.
+
+The codemod's engine pass *is* ``cachelint check``'s
+(:func:`cachelint.checker.check_files`, dependencies included), so it stores
+what it found exactly as ``check`` does (:meth:`CleanFiles.record`): after
+one cold ``--check``, the next ``--check`` and ``cachelint check`` are warm.
+A file the check could not finish is not stored, as in ``check``.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cachelint.codemod.codes import acted_on
 from cachelint.config import ConfigError
-from cachelint.resultcache import open_default
+from cachelint.resultcache import Entry, open_default
 from cachelint.workspace import SettingsByFolder
+
+if TYPE_CHECKING:
+    from cachelint.checker import FileResult
+    from cachelint.config import Settings
 
 
 class CleanFiles:
@@ -41,3 +52,24 @@ class CleanFiles:
         if entry is None or entry.error is not None:
             return False
         return not any(finding[2] in self._codes for finding in entry.findings)
+
+    def record(self, result: FileResult, settings: Settings) -> None:
+        """Store ``cachelint check``'s result for ``result.path`` (absolute), as ``check`` stores it."""
+        if result.failure is not None:  # a failure must show again next run
+            return
+        stat = self._cache.stat(result.path) or (-1, -1)
+        deps = self._cache.canonical(result.deps)
+        entry = Entry(
+            mtime_ns=stat[0],
+            size=stat[1],
+            fingerprint=self._settings.fingerprint(settings),
+            findings=result.findings,
+            error=result.error,
+            deps=deps,
+            stamp=self._cache.stamp(deps),
+        )
+        self._cache.store(result.path, entry)
+
+    def save(self) -> None:
+        """Write what :meth:`record` stored (a cache that cannot be written is skipped, as in ``check``)."""
+        self._cache.save()

@@ -147,11 +147,14 @@ def _pool(jobs: int, count: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=multiprocessing.get_context(method))
 
 
-def _engine_pass(candidates: dict[str, Candidate], args: argparse.Namespace) -> Iterator[tuple[str, bool]]:
+def _engine_pass(
+    candidates: dict[str, Candidate], args: argparse.Namespace, results: CleanFiles
+) -> Iterator[tuple[str, bool]]:
     """``(shown path, needs planning)`` for every candidate, from ``cachelint check``'s engine pass.
 
     The check's pool, project index and engine (:func:`cachelint.checker.check_files`,
-    findings after ``noqa``), so the codemod gets whatever makes ``check`` fast.
+    findings after ``noqa``), so the codemod gets whatever makes ``check``
+    fast, and its results go to ``check``'s result cache (``results``).
     A file goes on to be planned when it holds a finding the codemod acts on,
     or when the check could not finish it: planning it again reports the
     problem in the codemod's words and leaves the file alone.
@@ -162,10 +165,15 @@ def _engine_pass(candidates: dict[str, Candidate], args: argparse.Namespace) -> 
     from cachelint.checker import check_files
 
     codes = acted_on(args.include_blocking)
-    items = [(shown, candidate[3]) for shown, candidate in candidates.items()]
+    # Absolute paths, as ``check`` passes them: the cache's keys and the dependencies are then the same.
+    shown_of = {os.path.abspath(shown): shown for shown in candidates}
+    items = [(absolute, candidates[shown][3]) for absolute, shown in shown_of.items()]
     for checked in check_files(items, args.jobs):
+        shown = shown_of[checked.path]
+        results.record(checked, candidates[shown][3])
         unfinished = checked.error is not None or checked.failure is not None
-        yield checked.path, unfinished or any(finding[2] in codes for finding in checked.findings)
+        yield shown, unfinished or any(finding[2] in codes for finding in checked.findings)
+    results.save()
 
 
 def _results(candidates: list[Candidate], args: argparse.Namespace) -> Iterator[FileResult]:
@@ -243,7 +251,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             candidates[str(path)] = (path, raw, st, settings)
         to_plan: list[Candidate] = []
-        for shown, needs_planning in _engine_pass(candidates, args):
+        for shown, needs_planning in _engine_pass(candidates, args, known_clean):
             if needs_planning:
                 to_plan.append(candidates[shown])
             else:

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from codemod_snippets import FIXABLE
+
 RESEARCH_APP = Path(__file__).resolve().parents[1] / "fixtures" / "research_app"
 
 
@@ -64,3 +66,26 @@ def test_noqa_site_is_left_alone(tmp_path: Path) -> None:
     result = _run(tmp_path, "-m", "cachelint.codemod", "--no-progress", "m.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert module.read_text(encoding="utf-8") == before
+
+
+def test_a_cold_check_leaves_the_cache_warm_for_the_next_run_and_for_cachelint_check(tmp_path: Path) -> None:
+    """The codemod's engine pass is check's, so it stores its results as check does."""
+    (tmp_path / "pyproject.toml").write_text("[tool.cachelint]\n", encoding="utf-8")
+    (tmp_path / "clean_async.py").write_text("async def f(x):\n    return await x\n", encoding="utf-8")
+    (tmp_path / "fixable.py").write_text(FIXABLE, encoding="utf-8")
+    cold = _run(tmp_path, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
+    assert cold.returncode == 1, cold.stdout + cold.stderr
+    assert "| cachelint.checker" in cold.stderr
+    assert (tmp_path / ".cachelint_cache").is_dir()
+
+    # cachelint check answers both files from what the codemod stored: no engine pass.
+    lint = _run(tmp_path, "-m", "cachelint", "check", ".")
+    assert lint.returncode == 1 and "fixable.py:" in lint.stdout, lint.stdout + lint.stderr
+    assert "| cachelint.checker" not in lint.stderr
+
+    # With the fixable file gone, the next --check is a stat per file.
+    (tmp_path / "fixable.py").unlink()
+    warm = _run(tmp_path, "-m", "cachelint.codemod", "--check", "--no-progress", ".")
+    assert warm.returncode == 0, warm.stdout + warm.stderr
+    assert "| cachelint.checker" not in warm.stderr
+    assert "| cachelint.analysis.engine" not in warm.stderr
