@@ -303,6 +303,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: -j must be at least 1", file=sys.stderr)
         return 2
+    from cachelint.extras import MissingExtra, require
+
+    try:  # checked before any file is read: a missing LibCST would otherwise fail file by file
+        require("the codemod", "libcst")
+    except MissingExtra as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
     return run(args)
 
 

@@ -107,3 +107,20 @@ def test_the_checkout_codemods_folder_is_a_thin_entry_point() -> None:
     entry = (REPO / "codemods" / "fix_cache_calls.py").read_text(encoding="utf-8")
     assert "def " not in entry
     assert "from cachelint.codemod.fix_cache_calls import" in entry
+
+
+@pytest.mark.parametrize("module", ["cachelint.codemod", "codemods.fix_cache_calls"])
+def test_the_codemod_without_libcst_names_the_extra(tmp_path: Path, module: str) -> None:
+    """Run as a module, not through ``cachelint fix``: still one line, exit 2, nothing touched."""
+    (tmp_path / "app.py").write_text(FIXABLE, encoding="utf-8")
+    program = f"import runpy, sys\nsys.modules['libcst'] = None\nsys.argv = ['x', {str(tmp_path)!r}]\n"
+    program += f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)\n"
+    result = _run([sys.executable, "-c", program], REPO)
+    assert result.returncode == 2, result.stdout + result.stderr
+    prog = "python -m cachelint.codemod" if module == "cachelint.codemod" else "python -m codemods.fix_cache_calls"
+    assert result.stderr.splitlines() == [
+        f"{prog}: error: the codemod needs the [codemod] extra (libcst is not installed): "
+        "pip install 'cachelint[codemod]'"
+    ]
+    assert result.stdout == ""
+    assert (tmp_path / "app.py").read_text(encoding="utf-8") == FIXABLE
