@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from cachelint.config import Settings
     from cachelint.workspace import SettingsByFolder
 
-#: A file to plan: its name as shown, bytes and stat as read, and its settings.
-Candidate = tuple[Path, bytes, os.stat_result, "Settings"]
+    #: A file to plan: its name as shown, bytes and stat as read, and its settings.
+    Candidate = tuple[Path, bytes, os.stat_result, Settings]
 
 _UNSAFE = " unsafe fix available: "
 #: Fewer candidate files than this are processed in-process: a pool costs more than it saves.
