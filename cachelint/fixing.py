@@ -3,7 +3,7 @@
 A check already knows which files hold findings a fix could remove
 (CLT101/CLT102, and CLT104 whose fix is unsafe); only those files are
 planned (no LibCST) to count certain fixes, and rewritten
-(:mod:`codemods.text`, LibCST, proven by a re-check) for ``--fix``.  A fix is
+(:mod:`cachelint.codemod.text`, LibCST, proven by a re-check) for ``--fix``.  A fix is
 counted only where the codemod is certain of it, so "N fixable" is what
 ``--fix`` will do.  Files are written atomically and only if unchanged since
 they were read.
@@ -73,8 +73,7 @@ def count(checked: Checked, *, unsafe: bool) -> tuple[int, int]:
     candidates = _candidates(checked)
     if not candidates:
         return 0, 0
-    extras.codemods_package()
-    from codemods.text import plan_text, sites
+    from cachelint.codemod.text import plan_text, sites
 
     fixable = hidden = 0
     for candidate in candidates:
@@ -99,8 +98,7 @@ def _fixes(checked: Checked, *, unsafe: bool, feature: str) -> list[tuple[_Candi
     if not candidates:
         return []
     extras.require(feature, "libcst")
-    extras.codemods_package()
-    from codemods.text import fix_text
+    from cachelint.codemod.text import fix_text
 
     out: list[tuple[_Candidate, str, str, int]] = []
     for candidate in candidates:
@@ -117,8 +115,7 @@ def _fixes(checked: Checked, *, unsafe: bool, feature: str) -> list[tuple[_Candi
 
 def apply(checked: Checked, *, unsafe: bool) -> int:
     """Write every certain fix; the number of displayed findings fixed."""
-    extras.codemods_package()
-    from codemods.io import FileChanged, ReadOnly, Snapshot, read_bytes, write_atomic
+    from cachelint.codemod.io import FileChanged, ReadOnly, Snapshot, read_bytes, write_atomic
 
     fixed = 0
     for candidate, old, new, removed in _fixes(checked, unsafe=unsafe, feature="cachelint check --fix"):
@@ -171,8 +168,7 @@ def diff(checked: Checked, *, unsafe: bool) -> int:
 def _fix_one_text(filename: str, settings: Settings, *, unsafe: bool, diff: bool) -> int:
     """Read standard input, print the fixed text (or the diff); problems go to standard error."""
     extras.require("cachelint fix --stdin-filename", "libcst")
-    extras.codemods_package()
-    from codemods.text import fix_text
+    from cachelint.codemod.text import fix_text
 
     raw = sys.stdin.buffer.read()
     try:

@@ -1,5 +1,6 @@
-"""LibCST codemods that rewrite what cachelint's engine finds.
+"""The codemod's documented entry point in a checkout: ``python -m codemods.fix_cache_calls PATH...``.
 
-``python -m codemods.fix_cache_calls PATH...`` moves awaited synchronous cache
-calls to the typed async API of :mod:`cachelint.runtime`.
+The code lives in :mod:`cachelint.codemod`.  This folder is not installed
+with cachelint (a project may have a ``codemods`` package of its own);
+installed, the same command is ``cachelint fix`` or ``python -m cachelint.codemod``.
 """

@@ -106,11 +106,12 @@ def cachelint(
 
 
 #: The codemod's own entry point (``cachelint fix`` runs the same code): one place to name its module.
-CODEMOD_MODULE = "codemods.fix_cache_calls"
+CODEMOD_MODULE = "cachelint.codemod"
 
 
 def codemod(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None, timeout: float = TIMEOUT) -> Run:
-    """The codemod as its own program (``python -m codemods.fix_cache_calls``)."""
+    """The codemod as its own program (``python -m cachelint.codemod``; the checkout's
+    ``codemods/fix_cache_calls.py`` is a thin entry point to the same ``main``)."""
     return python("-m", CODEMOD_MODULE, *args, cwd=cwd, env=env, timeout=timeout)
 
 

@@ -3,7 +3,7 @@
 :mod:`cachelint.lsp.documents` turns one document's text into LSP diagnostics
 and code actions (the engine, ``noqa`` and the configuration of the file's
 ``pyproject.toml``, as ``cachelint check`` would see the file); the
-codemod's planning (:mod:`codemods.text`) supplies the quick fixes.
+codemod's planning (:mod:`cachelint.codemod.text`) supplies the quick fixes.
 :mod:`cachelint.lsp.server` is the pygls wiring: which notifications trigger
 what.
 """

@@ -8,7 +8,7 @@ the configured selection.  Columns start as code points
 client negotiated.
 
 Quick fixes come from the codemod's planning of the document's current text
-(:mod:`codemods.text`): one per fixable finding, rewriting that site alone,
+(:mod:`cachelint.codemod.text`): one per fixable finding, rewriting that site alone,
 with unsafe ones (CLT104: the call starts yielding to the event loop) titled
 as such and never preferred; the ``source.fixAll.cachelint`` action applies
 every safe fix at once.
@@ -198,11 +198,10 @@ def code_actions(
     wanted = _Wanted.of([str(kind) for kind in context.only] if context.only else None, bool(ours))
     if not (wanted.quick_fixes and ours) and not wanted.fix_all:
         return []
-    from cachelint.extras import codemods_package, require
+    from cachelint.extras import require
 
     require("quick fixes", "libcst")
-    codemods_package()
-    from codemods.text import fix_text, plan_text, sites
+    from cachelint.codemod.text import fix_text, plan_text, sites
 
     path = document_path(document)
     text = document.source

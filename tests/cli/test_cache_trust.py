@@ -100,8 +100,6 @@ def test_edited_cachelint_code_invalidates_the_cache(tmp_path: Path, cachelint: 
     copy = tmp_path / "engine"
     source = Path(cachelint_package.__file__).parent
     shutil.copytree(source, copy / "cachelint", ignore=shutil.ignore_patterns("__pycache__"))
-    # Installed together: `check` plans fixable sites with the codemod for its "N fixable" line.
-    shutil.copytree(source.parent / "codemods", copy / "codemods", ignore=shutil.ignore_patterns("__pycache__"))
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text("[tool.cachelint]\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from processes import Runner, python
+from processes import CODEMOD_MODULE, Runner, python
 
 FIXABLE = '''\
 from pydantic import BaseModel
@@ -31,7 +31,7 @@ def test_fix_diff_and_check_match_the_codemod(
     runs = {}
     for mode in ("--diff", "--check"):
         ours = cachelint("fix", mode, "--no-progress", ".", cwd=project)
-        theirs = python("-m", "codemods.fix_cache_calls", mode, "--no-progress", ".", cwd=project)
+        theirs = python("-m", CODEMOD_MODULE, mode, "--no-progress", ".", cwd=project)
         assert (ours.code, ours.out, ours.err) == (theirs.code, theirs.out, theirs.err)
         runs[mode] = ours
     assert runs["--check"].code == 1
@@ -45,7 +45,7 @@ def test_fix_rewrites_like_the_codemod(
     twin = tmp_path_factory.mktemp("twin") / "project"
     shutil.copytree(project, twin)
     ours = cachelint("fix", "--no-progress", "app.py", cwd=project)
-    theirs = python("-m", "codemods.fix_cache_calls", "--no-progress", "app.py", cwd=twin)
+    theirs = python("-m", CODEMOD_MODULE, "--no-progress", "app.py", cwd=twin)
     assert ours.code == theirs.code == 0
     fixed = (project / "app.py").read_text(encoding="utf-8")
     assert fixed != FIXABLE

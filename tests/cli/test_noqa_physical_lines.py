@@ -78,7 +78,7 @@ def test_check_silences_the_line_flake8_silences(case: str, tmp_path: Path, cach
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_codemod_leaves_the_silenced_site_and_fixes_the_rest(case: str, tmp_path: Path) -> None:
-    from codemods.fix_cache_calls import main
+    from cachelint.codemod.fix_cache_calls import main
 
     path = _write(tmp_path, case)
     assert main(["--no-progress", "-j", "1", str(path)]) == 0

@@ -10,8 +10,8 @@ import pytest
 from codemod_snippets import FIXABLE, FIXED
 from processes import cachelint, codemod
 
-from codemods.fix_cache_calls import main
-from codemods.io import FileChanged, Snapshot, read_bytes, write_atomic
+from cachelint.codemod.fix_cache_calls import main
+from cachelint.codemod.io import FileChanged, Snapshot, read_bytes, write_atomic
 
 REPO = Path(__file__).resolve().parents[2]
 

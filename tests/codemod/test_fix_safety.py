@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from cachelint import docs, rules
-from codemods import codes
+from cachelint.codemod import codes
 
 GOLDENS = Path(__file__).parent / "goldens"
 

@@ -11,7 +11,7 @@ import pytest
 from codemod_snippets import FIXABLE
 from hypothesis import HealthCheck, given, settings
 
-from codemods.process import Options, process
+from cachelint.codemod.process import Options, process
 
 
 def _run(path: Path, text: str) -> str:

@@ -18,8 +18,8 @@ import pytest
 from processes import run
 
 from cachelint.analysis import check_source
+from cachelint.codemod.fix_cache_calls import main
 from cachelint.config import load_settings
-from codemods.fix_cache_calls import main
 
 GOLDENS = Path(__file__).parent / "goldens"
 RUFF = Path(sys.executable).with_name("ruff")

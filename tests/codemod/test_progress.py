@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from codemods.report import PROGRESS_MIN_FILES, Progress
+from cachelint.codemod.report import PROGRESS_MIN_FILES, Progress
 
 
 class _Terminal(io.StringIO):

@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from codemod_snippets import FIXABLE
 from processes import CODEMOD_MODULE, Run, python
 
 RESEARCH_APP = Path(__file__).resolve().parents[1] / "fixtures" / "research_app"
@@ -63,3 +64,26 @@ def test_noqa_site_is_left_alone(tmp_path: Path) -> None:
     result = _run(tmp_path, "-m", CODEMOD_MODULE, "--no-progress", "m.py")
     assert result.code == 0, result.out + result.err
     assert module.read_text(encoding="utf-8") == before
+
+
+def test_a_cold_check_leaves_the_cache_warm_for_the_next_run_and_for_cachelint_check(tmp_path: Path) -> None:
+    """The codemod's engine pass is check's, so it stores its results as check does."""
+    (tmp_path / "pyproject.toml").write_text("[tool.cachelint]\n", encoding="utf-8")
+    (tmp_path / "clean_async.py").write_text("async def f(x):\n    return await x\n", encoding="utf-8")
+    (tmp_path / "fixable.py").write_text(FIXABLE, encoding="utf-8")
+    cold = _run(tmp_path, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert cold.code == 1, cold.out + cold.err
+    assert "| cachelint.checker" in cold.err
+    assert (tmp_path / ".cachelint_cache").is_dir()
+
+    # cachelint check answers both files from what the codemod stored: no engine pass.
+    lint = _run(tmp_path, "-m", "cachelint", "check", ".")
+    assert lint.code == 1 and "fixable.py:" in lint.out, lint.out + lint.err
+    assert "| cachelint.checker" not in lint.err
+
+    # With the fixable file gone, the next --check is a stat per file.
+    (tmp_path / "fixable.py").unlink()
+    warm = _run(tmp_path, "-m", CODEMOD_MODULE, "--check", "--no-progress", ".")
+    assert warm.code == 0, warm.out + warm.err
+    assert "| cachelint.checker" not in warm.err
+    assert "| cachelint.analysis.engine" not in warm.err

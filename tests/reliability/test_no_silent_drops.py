@@ -111,7 +111,7 @@ def test_cli_exits_2_naming_file_and_check(
 def test_codemod_leaves_the_file_and_exits_2(
     tmp_path: Path, broken_engine: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from codemods.fix_cache_calls import main
+    from cachelint.codemod.fix_cache_calls import main
 
     path = tmp_path / "app.py"
     path.write_text(SOURCE, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The LibCST transformer: applies a :class:`~codemods.plan.Plan` to one module.
+"""The LibCST transformer: applies a :class:`~cachelint.codemod.plan.Plan` to one module.
 
 Nodes are found by source span (``PositionProvider``), never by shape, so
 only the calls the engine reported change.  Imports go through LibCST's
@@ -15,10 +15,10 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemods import imports
-from codemods.findings import NodeEdit
-from codemods.plan import RUNTIME_MODULE, CallEdit, Plan
-from codemods.spans import Span
+from cachelint.codemod import imports
+from cachelint.codemod.findings import NodeEdit
+from cachelint.codemod.plan import RUNTIME_MODULE, CallEdit, Plan
+from cachelint.codemod.spans import Span
 
 
 def _string(text: str) -> cst.SimpleString:
@@ -184,9 +184,7 @@ def _own_lines(whitespace: cst.BaseParenthesizableWhitespace) -> list[cst.EmptyL
     return lines
 
 
-def _carry_comments(
-    dropped: cst.Arg, opening: cst.BaseParenthesizableWhitespace
-) -> cst.BaseParenthesizableWhitespace:
+def _carry_comments(dropped: cst.Arg, opening: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
     """``opening`` plus the comments after ``dropped``'s comma, which is not kept (the proof refuses otherwise)."""
     lines = _own_lines(dropped.comma.whitespace_after) if isinstance(dropped.comma, cst.Comma) else []
     if not lines or not isinstance(opening, cst.ParenthesizedWhitespace):
@@ -237,7 +235,7 @@ def apply(
     """The rewritten module and the spans actually changed (a span not found is not applied).
 
     ``first_party`` tells which top-level modules are the project's own, so an
-    added import lands in its isort section (:mod:`codemods.imports`).
+    added import lands in its isort section (:mod:`cachelint.codemod.imports`).
     """
     context = CodemodContext()
     command = FixCacheCalls(context, plan)

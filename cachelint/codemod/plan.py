@@ -1,9 +1,11 @@
 """Which cache call sites to rewrite and how, decided on the stdlib ``ast`` from the engine's findings.
 
-The engine (:func:`cachelint.analysis.check_tree`) says *where* the sites are
-and which model they hold (:class:`~cachelint.analysis.FixHint`); this module
+The engine (:func:`cachelint.analysis.analyse`) says *where* the sites are
+and which model they hold (:class:`~cachelint.analysis.FixHint`), and hands
+over the file model it built (``EngineResult.model``), which the planner
+reads instead of building a second one; this module
 only decides whether a certain hint can be turned into an edit without
-guessing, and describes the edit by source span so :mod:`codemods.rewrite`
+guessing, and describes the edit by source span so :mod:`cachelint.codemod.rewrite`
 can apply it to the LibCST tree.  Everything refused carries its reason.
 """
 
@@ -12,15 +14,14 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from cachelint.analysis import Diagnostic, FixHint, knowledge_for
 from cachelint.analysis.semantic import SCOPE_NODES, FileModel, Scope, Visit
+from cachelint.codemod.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
+from cachelint.codemod.findings import FindingPlanner, NodeEdit
+from cachelint.codemod.spans import Columns, Span
 from cachelint.config import Settings
-from codemods.codes import BLOCKING_CODE, MANUAL_CODES, SITE_CODES
-from codemods.findings import FindingPlanner, NodeEdit
-from codemods.spans import Columns, Span
 
 RUNTIME_MODULE = "cachelint.runtime"
 RUNTIME_NAMES = frozenset({"CacheKey", "as_async", "AsyncCacheManager"})
@@ -112,23 +113,23 @@ class Planner:
         self,
         tree: ast.Module,
         text: str,
-        path: Path,
         settings: Settings,
         diagnostics: list[Diagnostic],
+        model: FileModel | None,
         *,
         include_blocking: bool,
         unsafe_fixes: bool = False,
     ) -> None:
         self.tree = tree
         self.text = text
-        self.path = path
         self.settings = settings
         self.diagnostics = diagnostics
         self.include_blocking = include_blocking
         self.unsafe_fixes = unsafe_fixes
         self.columns = Columns(text)
         self.knowledge = knowledge_for(settings)
-        self.model: FileModel | None = None
+        #: The engine's model of this very tree (``EngineResult.model``); None when it built none.
+        self.model = model
         self._all_parents: dict[int, ast.AST] | None = None
 
     def _codes(self) -> frozenset[str]:
@@ -141,9 +142,10 @@ class Planner:
         findings = [d for d in self.diagnostics if d.code in MANUAL_CODES]
         if not wanted and not findings:
             return plan
-        self.model = FileModel(
-            self.tree, self.knowledge.index.file_module(self.tree, self.path, self.text), self.knowledge
-        ).build()
+        if self.model is None:  # never with findings; if it happens, nothing is planned blind
+            reason = "the engine gave no file model"
+            plan.manual.extend(Manual(d.line, d.col, d.code, reason) for d in wanted + findings)
+            return plan
         self._plan_sites(wanted, plan)
         self._plan_findings(findings, plan)
         return plan

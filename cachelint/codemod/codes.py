@@ -16,6 +16,11 @@ MANUAL_CODES = frozenset(r.code for r in ACTIVE) - SITE_CODES - {BLOCKING_CODE}
 UNSAFE_KINDS = frozenset(f.kind for r in ACTIVE for f in r.fixes if f.safety is Safety.UNSAFE)
 
 
+def acted_on(include_blocking: bool) -> frozenset[str]:
+    """The codes whose findings the codemod fixes or lists: a file without any has nothing for it."""
+    return SITE_CODES | MANUAL_CODES | ({BLOCKING_CODE} if include_blocking else frozenset())
+
+
 #: A string-keyed read (``.get("k"``, ``["k"]``): what a CLT106 fix needs.
 _STRING_KEYED = (b'.get("', b".get('", b'["', b"['")
 

@@ -4,7 +4,7 @@ The engine says where each finding is and what it knows (CLT106's
 :class:`~cachelint.analysis.diagnostic.ModelKeyHint`, CLT105's declared cache
 class, CLT103's fix text naming the sink's type); this module checks that the
 edit is certain on the stdlib ``ast`` and describes it by source span as a
-:class:`NodeEdit`, which :mod:`codemods.rewrite` applies.  Each edit carries
+:class:`NodeEdit`, which :mod:`cachelint.codemod.rewrite` applies.  Each edit carries
 the catalog's fix kind, hence its safety (:mod:`cachelint.rules`).  What
 cannot be fixed with certainty is refused with its reason.
 """
@@ -23,7 +23,7 @@ from cachelint.analysis.diagnostic import ModelKeyHint
 from cachelint.analysis.knowledge import Knowledge
 from cachelint.analysis.semantic import FileModel, Scope, Visit
 from cachelint.analysis.types import ClassRef, Inst, without_none
-from codemods.spans import Span
+from cachelint.codemod.spans import Span
 
 NodeKind = Literal["call", "subscript", "for", "listcomp", "expr"]
 _CLT103_FIX = re.compile(

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachelint.analysis import Diagnostic, analyse
+from cachelint.codemod.codes import MANUAL_CODES, SITE_CODES, needs_engine
+from cachelint.codemod.io import Snapshot, decode, keep_final_newline
+from cachelint.codemod.plan import Manual, Plan
+from cachelint.codemod.planning import Failed, plan_source
 from cachelint.config import ConfigError, Settings, load_settings
 from cachelint.noqa import filter_noqa
-from cachelint.syntax import parse_error_message
-from codemods.codes import MANUAL_CODES, SITE_CODES, needs_engine
-from codemods.io import Snapshot, decode, keep_final_newline
-from codemods.plan import Manual, Plan, Planner
 
 __all__ = ["FileResult", "Options", "needs_engine", "process"]
 
@@ -49,12 +49,15 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
 
 
-def process(path: Path, raw: bytes, stat: object, options: Options) -> FileResult:
-    """Never raises for a bad file: problems become ``errors`` lines naming the file."""
+def process(path: Path, raw: bytes, stat: object, options: Options, settings: Settings | None = None) -> FileResult:
+    """Never raises for a bad file: problems become ``errors`` lines naming the file.
+
+    ``settings``: the file's, as discovery found them; loaded here when not given.
+    """
     shown = str(path)
     result = FileResult(shown)
     try:
-        return _process(path, raw, stat, options, result)
+        return _process(path, raw, stat, options, settings, result)
     except RecursionError:
         result.errors.append(f"{shown}: too deeply nested to rewrite safely; left unchanged")
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
@@ -63,46 +66,33 @@ def process(path: Path, raw: bytes, stat: object, options: Options) -> FileResul
     return result
 
 
-def _process(path: Path, raw: bytes, stat: object, options: Options, result: FileResult) -> FileResult:
+def _process(
+    path: Path, raw: bytes, stat: object, options: Options, settings: Settings | None, result: FileResult
+) -> FileResult:
     shown = result.path
     try:
         source = decode(path, raw, stat)  # type: ignore[arg-type]
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         result.errors.append(f"{shown}: cannot decode: {error}")
         return result
-    try:
-        settings = load_settings(path)
-    except ConfigError as error:
-        result.errors.append(f"{shown}: {error}")
-        return result
-    try:
-        tree = ast.parse(source.text, filename=shown)
-    except (SyntaxError, ValueError) as error:
-        where = f":{error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
-        message = (
-            parse_error_message(error, source.text) if isinstance(error, SyntaxError) else f"cannot parse: {error}"
-        )
-        result.errors.append(f"{shown}{where}: {message}")
-        return result
-    # Like ruff's --fix, a finding silenced by a noqa comment is neither fixed nor listed.
-    analysed = analyse(tree, path, settings, source=source.text)
-    if analysed.errors:
-        # A failed check may have hidden a site or a finding the proof relies on: leave the file alone.
-        for failed in analysed.errors:
-            where = f"{shown}:{failed.line}"
-            result.errors.append(f"{where}: internal error in {failed.check}: {failed.error}; left unchanged")
-        return result
-    found = analysed.diagnostics
-    before = filter_noqa(raw, found, ((d.line, d.code) for d in found))
-    plan = Planner(
-        tree,
-        source.text,
+    if settings is None:
+        try:
+            settings = load_settings(path)
+        except ConfigError as error:
+            result.errors.append(f"{shown}: {error}")
+            return result
+    planned = plan_source(
         path,
+        source.text,
         settings,
-        before,
         include_blocking=options.include_blocking,
         unsafe_fixes=options.unsafe_fixes,
-    ).plan()
+        shown=shown,
+    )
+    if isinstance(planned, Failed):
+        result.errors.extend(planned.lines)
+        return result
+    before, plan = planned.findings, planned.plan
     if plan.empty:
         lines = _manual(shown, plan, before, before, plan.manual + _withheld(plan))
         result.manual_before = result.manual_after = lines
@@ -143,12 +133,12 @@ def rewrite_text(
     or ``(None, [], why)`` when the rewrite cannot be located or proven.
 
     The one rewrite step for files on disk (:func:`process`) and for texts in
-    memory (:mod:`codemods.text`: standard input, the language server).
+    memory (:mod:`cachelint.codemod.text`: standard input, the language server).
     """
     import libcst as cst  # only files with a certain site pay for LibCST's import and parse
 
-    from codemods.imports import first_party_in
-    from codemods.rewrite import apply
+    from cachelint.codemod.imports import first_party_in
+    from cachelint.codemod.rewrite import apply
 
     try:
         module = cst.parse_module(text)

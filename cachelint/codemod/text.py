@@ -1,9 +1,10 @@
 """The codemod on one in-memory text: ``cachelint fix --stdin-filename``, the language server, ``check --fix``.
 
-:mod:`codemods.process` fixes files on disk; editors and standard input hand
+:mod:`cachelint.codemod.process` fixes files on disk; editors and standard input hand
 over a text that may differ from the file at its path.  This module runs the
-same steps on that text (engine, ``noqa``, planning, LibCST rewrite, the
-re-check that proves it) and can restrict the rewrite to one site, for an
+same steps on that text (:func:`~cachelint.codemod.planning.plan_source`:
+engine, ``noqa``, planning; then the LibCST rewrite and the re-check that
+proves it) and can restrict the rewrite to one site, for an
 editor's per-diagnostic quick fix.
 
 A one-site fix is self-contained: a key built by a helper is wrapped in a
@@ -14,19 +15,16 @@ there is something to rewrite.
 
 from __future__ import annotations
 
-import ast
-import warnings
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cachelint.analysis import Diagnostic, check_tree
+from cachelint.analysis import Diagnostic
+from cachelint.codemod.codes import BLOCKING_CODE, SITE_CODES
+from cachelint.codemod.plan import KeyPlan, Plan
+from cachelint.codemod.planning import Failed, Planned, plan_source
 from cachelint.config import Settings
-from cachelint.noqa import filter_noqa
 from cachelint.rules import Safety
-from cachelint.syntax import parse_error_message
-from codemods.codes import BLOCKING_CODE, SITE_CODES
-from codemods.plan import KeyPlan, Plan, Planner
 
 #: ``(line, col, code)`` of a finding as the engine reports it (1-based line, 0-based UTF-8 byte column).
 Origin = tuple[int, int, str]
@@ -43,13 +41,6 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Planned:
-    tree: ast.Module
-    findings: list[Diagnostic]  # after noqa
-    plan: Plan
-
-
-@dataclass(frozen=True)
 class TextFix:
     """The outcome for one text: ``text`` is None when nothing changes (or on ``error``)."""
 
@@ -62,21 +53,15 @@ class TextFix:
 def plan_text(
     path: Path, text: str, settings: Settings, *, include_blocking: bool, unsafe_fixes: bool = False
 ) -> Planned | str:
-    """The engine's findings and the codemod's plan for ``text`` as if it were at ``path``; a str is the error."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=str(path))
-    except SyntaxError as error:
-        return f"{path}:{error.lineno or 1}: {parse_error_message(error, text)}"
-    except (ValueError, RecursionError) as error:
-        return f"{path}: cannot parse: {error}"
-    found = check_tree(tree, path, settings, source=text)
-    kept = filter_noqa(text.encode("utf-8", "surrogatepass"), found, ((d.line, d.code) for d in found))
-    plan = Planner(
-        tree, text, path, settings, kept, include_blocking=include_blocking, unsafe_fixes=unsafe_fixes
-    ).plan()
-    return Planned(tree, kept, plan)
+    """The engine's findings and the codemod's plan for ``text`` as if it were at ``path``.
+
+    A str is the error (lines naming ``path``): the text does not parse, or a
+    check failed on it, so nothing is planned.
+    """
+    planned = plan_source(path, text, settings, include_blocking=include_blocking, unsafe_fixes=unsafe_fixes)
+    if isinstance(planned, Failed):
+        return "\n".join(planned.lines)
+    return planned
 
 
 def sites(planned: Planned) -> list[Site]:
@@ -131,7 +116,7 @@ def fix_text(
     manual = tuple(m.text(str(path)) for m in planned.plan.manual)
     if plan is None or plan.empty:
         return TextFix(None, manual=manual)
-    from codemods.process import rewrite_text
+    from cachelint.codemod.process import rewrite_text
 
     new_text, _, problem = rewrite_text(path, text, settings, planned.findings, plan)
     if new_text is None:
