@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cachelint.analysis.signature import Signature
+from cachelint.signatures import Signature
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _MAX_HOPS = 16

@@ -14,17 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from cachelint import catalogue, policy
-from cachelint.analysis.behaviour import (
-    PATH_IO,
-    Bodies,
-    MethodBody,
-    Wrapper,
-    decorator_wrapper,
-    is_io_call,
-    method_body,
-)
+from cachelint.analysis.behaviour import Bodies, MethodBody, Wrapper, decorator_wrapper, method_body
 from cachelint.analysis.index import ClassSummary, Declared, FunctionSummary, ModuleSummary, ProjectIndex
-from cachelint.analysis.signature import Kind, Param, Signature, parse_signature_text
 from cachelint.analysis.types import (
     ANY,
     SELF,
@@ -43,6 +34,7 @@ from cachelint.analysis.types import (
     without_none,
 )
 from cachelint.config import Settings
+from cachelint.signatures import Kind, Param, Signature, parse_signature_text
 
 #: Generic standard-library classes whose source the engine does not read (no
 #: typeshed at run time): (class, method) -> index of the type argument the
@@ -448,9 +440,7 @@ class Knowledge:
             ty = without_none(self.attribute_type(qualname, attribute))
             if not isinstance(ty, Inst):
                 continue
-            if is_io_call(f"{ty.qualname}.{called}") or (
-                ty.qualname in ("pathlib.Path", "pathlib.PosixPath") and called in PATH_IO
-            ):
+            if policy.is_io_method(ty.qualname, called):
                 return True
             if self.cache_kind(ty.qualname) == "sync" and self.data_access(ty.qualname, called, _depth + 1):
                 return True

@@ -66,7 +66,6 @@ _COLLECTING_BUILTINS = {"sorted": "builtins.list", "list": "builtins.list", "set
 _TYPED_BUILTINS = _ITERATOR_BUILTINS | set(_COLLECTING_BUILTINS) | {"tuple", "next"}
 #: Keywords that leave those builtins' element type as it is.
 _HARMLESS_KEYWORDS = {"sorted": {"key", "reverse"}, "zip": {"strict"}, "enumerate": {"start"}}
-CACHE_GETTERS = frozenset({"get"})
 COROUTINE = "collections.abc.Coroutine"
 
 
@@ -664,7 +663,7 @@ class FileModel:
                 return receiver  # make_region().configure(...): a catalogued fluent method
             if isinstance(receiver, Inst):
                 info = self.knowledge.cache_method(receiver.qualname, func.attr)
-                if info is not None and not info.is_async and info.untyped_return and func.attr in CACHE_GETTERS:
+                if info is not None and not info.is_async and info.untyped_return and func.attr in policy.CACHE_GETTERS:
                     return Untyped(info.cls, func.attr, node.lineno, node.col_offset)
                 return self.knowledge.method_return(receiver, func.attr)
             if (

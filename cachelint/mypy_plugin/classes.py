@@ -104,12 +104,10 @@ def _decorator_names(decorators: list[Expression]) -> list[str]:
 def _may_return_awaitable(func: FuncDef) -> bool:
     """An unannotated ``def`` whose returns include a call known to make an awaitable
     (``loop.run_in_executor(...)``), the ``ast`` engine's rule for unannotated methods."""
-    from cachelint.analysis.behaviour import _AWAITABLE_MAKERS  # see calls._cache_getters
-
     for node in walk_nodes(func.body):
         if isinstance(node, ReturnStmt) and isinstance(node.expr, CallExpr):
             callee = node.expr.callee
-            if isinstance(callee, (NameExpr, MemberExpr)) and callee.name in _AWAITABLE_MAKERS:
+            if isinstance(callee, (NameExpr, MemberExpr)) and callee.name in policy.AWAITABLE_MAKERS:
                 return True
     return False
 
@@ -302,19 +300,16 @@ class ClassOracle:
         return self._body_reaches_store(info, definition, depth)
 
     def _body_reaches_store(self, info: TypeInfo, func: FuncDef, depth: int) -> bool:
-        # The ast engine's vocabulary of I/O, imported on first use (see calls._cache_getters).
-        from cachelint.analysis.behaviour import FILE_METHODS, is_io_call
-
         self_name = func.arguments[0].variable.name if func.arguments else "self"
         for node in walk_nodes(func.body):
             if not isinstance(node, CallExpr):
                 continue
             callee = node.callee
-            if isinstance(callee, RefExpr) and callee.fullname and is_io_call(callee.fullname):
+            if isinstance(callee, RefExpr) and callee.fullname and policy.is_io_call(callee.fullname):
                 return True
             if not isinstance(callee, MemberExpr):
                 continue
-            if callee.name in FILE_METHODS:
+            if callee.name in policy.FILE_METHODS:
                 return True
             receiver = callee.expr
             if isinstance(receiver, NameExpr) and receiver.name == self_name:
@@ -328,7 +323,7 @@ class ClassOracle:
                 held = without_none(declared) if declared is not None else None
                 if not isinstance(held, Instance):
                     continue
-                if is_io_call(f"{held.type.fullname}.{callee.name}"):
+                if policy.is_io_method(held.type.fullname, callee.name):
                     return True
                 if self.cache_kind(held.type) == "sync" and self.data_access(held.type, callee.name, depth + 1):
                     return True

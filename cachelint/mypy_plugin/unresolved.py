@@ -40,6 +40,7 @@ from cachelint.mypy_plugin import codes
 from cachelint.mypy_plugin.state import RunState, Source
 from cachelint.mypy_plugin.syntax import ModuleFacts
 from cachelint.rules import BY_CODE
+from cachelint.signatures import parse_signature_text
 
 
 @dataclass(frozen=True)
@@ -216,15 +217,13 @@ class _Resolver:
                     blocking = dict(args, function=function.name)
                     self.checker.fail(BY_CODE["CLT104"].format(blocking), call, code=codes.BLOCKING_CALL)
             self.signature(call, method, args)
-            if callee.name in ("get",) and method.untyped_return and consumer is None:
+            if callee.name in policy.CACHE_GETTERS and method.untyped_return and consumer is None:
                 sources.append(Source(awaited or call, method.cls, callee.name, method.fullname))
         return sources
 
     def signature(self, call: CallExpr, method: _Method, args: dict[str, str]) -> None:
         if method.signature is None or any(kind in (ARG_STAR, ARG_STAR2) for kind in call.arg_kinds):
             return
-        from cachelint.analysis.signature import parse_signature_text  # see calls._cache_getters
-
         signature = parse_signature_text(method.signature)
         if signature is None:
             return

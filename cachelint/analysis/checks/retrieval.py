@@ -38,9 +38,9 @@ from cachelint import policy
 from cachelint.analysis.checks.sinks import Declared, SinkTypes
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
-from cachelint.analysis.semantic import CACHE_GETTERS, Scope
+from cachelint.analysis.semantic import Scope
 from cachelint.analysis.types import ANY, ClassRef, Inst, Untyped, without_none
-from cachelint.policy import SinkFacts
+from cachelint.policy import CACHE_GETTERS, SinkFacts
 
 Env = dict[str, Untyped]
 #: Statements and expressions nested deeper than this are not followed (never a crash).
