@@ -34,6 +34,7 @@ from cachelint.analysis.index import FunctionSummary, ModuleSummary
 from cachelint.analysis.knowledge import InitParam
 from cachelint.analysis.semantic import FileModel, Scope, Visit
 from cachelint.analysis.types import ClassRef, FuncRef, Inst, Ty, UnionT, is_untyped, without_none
+from cachelint.rules import CLT105
 
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.AsyncMock"})
 MOCKER_FIXTURES = frozenset({"pytest_mock.MockerFixture", "pytest_mock.plugin.MockerFixture"})
@@ -179,18 +180,10 @@ def _expected(ctx: Context, node: ast.expr, parent: ast.AST | None, scope: Scope
     return None
 
 
-def _diagnostic(ctx: Context, node: ast.AST, target: str, cls: str) -> Diagnostic:
+def _diagnostic(ctx: Context, node: ast.expr, target: str, cls: str) -> Diagnostic:
     display = ctx.knowledge.display(cls)
     local, _ = ctx.local_name(cls)
-    return Diagnostic(
-        getattr(node, "lineno", 1),
-        getattr(node, "col_offset", 0),
-        "CLT105",
-        {"target": target.rstrip("="), "cls": display, "cls_name": local or display, "cls_qualname": cls},
-        None,
-        getattr(node, "end_lineno", None),
-        getattr(node, "end_col_offset", None),
-    )
+    return ctx.report(node, CLT105, target=target.rstrip("="), cls=display, cls_name=local or display, cls_qualname=cls)
 
 
 def _sync_method(ctx: Context, cls: str, method: str) -> bool:
@@ -340,6 +333,7 @@ def _uses_mocks(ctx: Context) -> bool:
     return found
 
 
+@CLT105.on(ast.Call)
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
@@ -375,6 +369,3 @@ def _report_at(ctx: Context, node: ast.expr, parent: ast.AST | None, scope: Scop
     cls = _sync_cache_expected(ctx, ty)
     if cls is not None:
         yield _diagnostic(ctx, node, target, cls)
-
-
-NODE_CHECKS = [(ast.Call, check_call)]
