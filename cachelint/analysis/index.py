@@ -148,12 +148,48 @@ class ModuleSummary:
         return None
 
 
-Symbol = (
-    tuple[str, ClassSummary, ModuleSummary]
-    | tuple[str, FunctionSummary, ModuleSummary]
-    | tuple[str, ast.expr, ModuleSummary]
-    | tuple[str, ModuleSummary, ModuleSummary]
-)
+@dataclass(frozen=True, slots=True)
+class ClassSymbol:
+    """A name that denotes a class the index has read."""
+
+    summary: ClassSummary
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSymbol:
+    """A name that denotes a module-level function the index has read."""
+
+    summary: FunctionSummary
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSymbol:
+    """A name that denotes a module (``module`` is that module)."""
+
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSymbol:
+    """A module-level name declared with an annotation: ``expr`` is the annotation."""
+
+    expr: ast.expr
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class AliasSymbol:
+    """A module-level name bound by assignment: ``expr`` is the value, as the summary keeps it
+    (``CM = CacheManager``, ``T = TypeVar("T")``, ``cache = CacheManager()``)."""
+
+    expr: ast.expr
+    module: ModuleSummary
+
+
+#: What a qualified name denotes in the project (see :meth:`ProjectIndex.lookup`).
+Symbol = ClassSymbol | FunctionSymbol | ModuleSymbol | VariableSymbol | AliasSymbol
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str | None:
@@ -653,16 +689,14 @@ class ProjectIndex:
             head = rest[0]
             if head in module.classes:
                 cls = module.classes[head]
-                if len(rest) == 1:
-                    return ("class", cls, module)
-                return None
+                return ClassSymbol(cls, module) if len(rest) == 1 else None
             if head in module.functions:
-                return ("function", module.functions[head], module) if len(rest) == 1 else None
+                return FunctionSymbol(module.functions[head], module) if len(rest) == 1 else None
             if head in module.variables:
                 kind, expr = module.variables[head]
-                if len(rest) == 1:
-                    return ("alias" if kind == "value" else "var", expr, module)
-                return None
+                if len(rest) != 1:
+                    return None
+                return AliasSymbol(expr, module) if kind == "value" else VariableSymbol(expr, module)
             if head in module.imports:
                 target = ".".join([module.imports[head], *rest[1:]])
                 if target == qualname:
@@ -670,11 +704,11 @@ class ProjectIndex:
                 return self.lookup(target, hops + 1)
             submodule = self.module(".".join(parts[: cut + 1]))
             if submodule is not None and len(rest) == 1:
-                return ("module", submodule, submodule)
+                return ModuleSymbol(submodule)
             return None
         module = self.module(qualname)
         if module is not None:
-            return ("module", module, module)
+            return ModuleSymbol(module)
         return None
 
     def canonical_name(self, qualname: str) -> str:
@@ -682,17 +716,18 @@ class ProjectIndex:
         symbol = self.lookup(qualname)
         # An installed class keeps the name the project spells (``redis.Redis``, not
         # ``redis.client.Redis``): configured and catalogued names are public ones.
-        if symbol is not None and symbol[0] in ("class", "function") and not symbol[2].installed:
-            payload = symbol[1]
-            if isinstance(payload, (ClassSummary, FunctionSummary)):
-                return payload.qualname
+        if isinstance(symbol, (ClassSymbol, FunctionSymbol)) and not symbol.module.installed:
+            return symbol.summary.qualname
         return qualname
 
     def class_summary(self, qualname: str) -> ClassSummary | None:
         symbol = self.lookup(qualname)
-        if symbol is not None and symbol[0] == "class" and isinstance(symbol[1], ClassSummary):
-            return symbol[1]
-        return None
+        return symbol.summary if isinstance(symbol, ClassSymbol) else None
+
+    def function_symbol(self, qualname: str) -> FunctionSymbol | None:
+        """The module-level function ``qualname`` denotes, with the module defining it."""
+        symbol = self.lookup(qualname)
+        return symbol if isinstance(symbol, FunctionSymbol) else None
 
     def ancestors(self, cls: ClassSummary) -> list[ClassSummary | str]:
         """The class and its bases, depth-first in base order (an approximation of the MRO).

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from typing import Literal
 
 from cachelint import catalogue, policy
 from cachelint.analysis.behaviour import Bodies, MethodBody, Wrapper, decorator_wrapper, method_body
-from cachelint.analysis.index import ClassSummary, Declared, FunctionSummary, ModuleSummary, ProjectIndex
+from cachelint.analysis.index import (
+    ClassSummary,
+    ClassSymbol,
+    Declared,
+    FunctionSummary,
+    FunctionSymbol,
+    ModuleSummary,
+    ProjectIndex,
+)
 from cachelint.analysis.types import (
     ANY,
     SELF,
@@ -379,10 +388,10 @@ class Knowledge:
             found = _AS_WRITTEN
         else:
             found = _UNKNOWN_WRAPPER
-            symbol = self.index.lookup(self.index.canonical_name(name))
-            if symbol is not None and symbol[0] == "function" and isinstance(symbol[1], FunctionSummary):
-                func = symbol[1]
-                node = self._bodies.function(symbol[2].path, func.name, func.line)
+            symbol = self.index.function_symbol(self.index.canonical_name(name))
+            if symbol is not None:
+                func = symbol.summary
+                node = self._bodies.function(symbol.module.path, func.name, func.line)
                 if node is not None:
                     found = decorator_wrapper(node)
         self._wrappers[name] = found
@@ -695,16 +704,16 @@ class Knowledge:
             owner, _, attr = name.rpartition(".")
             if owner and self.index.class_summary(owner) is not None:  # Settings.create(): a classmethod
                 return self.method_return(Inst(owner), attr)
-        if symbol is None or symbol[0] == "class":
+        if symbol is None or isinstance(symbol, ClassSymbol):
             return Inst(name)
-        if symbol[0] == "function" and isinstance(symbol[1], FunctionSummary):
-            return self.function_return(symbol[1], symbol[2])
+        if isinstance(symbol, FunctionSymbol):
+            return self.function_return(symbol.summary, symbol.module)
         return None
 
     def _is_class(self, qualname: str) -> bool:
         """A class the engine may instantiate: one whose source says so, or one it cannot see."""
         symbol = self.index.lookup(qualname)
-        return symbol is None or symbol[0] == "class"
+        return symbol is None or isinstance(symbol, ClassSymbol)
 
     def init_params(self, qualname: str) -> list[InitParam] | None:
         """Parameters of the class's constructor with their annotations, if the source says."""
@@ -749,6 +758,15 @@ class Knowledge:
         """The qualified class name when ``ty`` is an instance of a sync cache class."""
         if isinstance(ty, Inst) and self.cache_kind(ty.qualname) == "sync":
             return ty.qualname
+        return None
+
+    def cache_named(self, name: str) -> str | None:
+        """The configured sync cache class a receiver of unknown type is taken for, by its
+        name: only when the user opted in with ``receiver-name-patterns``."""
+        settings = self.settings
+        patterns = settings.receiver_name_patterns
+        if patterns and settings.sync_cache_classes and any(fnmatchcase(name, pattern) for pattern in patterns):
+            return settings.sync_cache_classes[0]
         return None
 
     def class_of(self, ty: Ty | None) -> str | None:

@@ -15,7 +15,7 @@ from cachelint import policy
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic, FixHint
 from cachelint.analysis.knowledge import MethodInfo
-from cachelint.analysis.semantic import Visit
+from cachelint.analysis.semantic import BindingKind, Visit
 from cachelint.analysis.types import Inst, Ty
 from cachelint.rules import CLT101, CLT102, CLT104
 
@@ -90,6 +90,10 @@ def _check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
         )
 
 
+#: How a method's own receiver is bound (``self``, or ``cls`` in a classmethod).
+_OWN = frozenset({BindingKind.SELF, BindingKind.CLS})
+
+
 def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
     """``self`` inside the cache class's own method: the class implementing its async API
     over its sync one (Django's ``async def aload(self): return self.load()``) is the
@@ -99,7 +103,7 @@ def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
     scope = visit.scope.function
     if scope is None or scope.cls is None:
         return False
-    return any(kind in ("self", "cls") for kind, _, _ in scope.bindings.get(receiver.id, ()))
+    return any(binding.kind in _OWN for binding in scope.bindings.get(receiver.id, ()))
 
 
 #: Calls whose result is an event loop, and the classes whose ``create_task`` consumes awaitables.
@@ -164,9 +168,10 @@ def _owner(ctx: Context, visit: Visit, receiver: ast.expr) -> str | None:
     owner = ctx.model.lookup_scope(receiver.id, visit.scope)
     if owner is None:
         return None
-    for kind, payload, _ in owner.bindings.get(receiver.id, ()):
-        if kind == "value" and isinstance(payload, ast.Call) and isinstance(payload.func, (ast.Name, ast.Attribute)):
-            if owner.qualify(payload.func) in _LOOP_FACTORIES:
+    for binding in owner.bindings.get(receiver.id, ()):
+        value = binding.expr if binding.kind is BindingKind.VALUE else None
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            if owner.qualify(value.func) in _LOOP_FACTORIES:
                 return "asyncio.AbstractEventLoop"
     # ``async with asyncio.TaskGroup() as tg``: the with statement binds ``tg``.
     for statement in ast.walk(owner.node):

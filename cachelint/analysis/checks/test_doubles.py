@@ -30,9 +30,8 @@ from weakref import ReferenceType, ref
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
-from cachelint.analysis.index import FunctionSummary, ModuleSummary
 from cachelint.analysis.knowledge import InitParam
-from cachelint.analysis.semantic import FileModel, Scope, Visit
+from cachelint.analysis.semantic import BindingKind, FileModel, Scope, Visit
 from cachelint.analysis.types import ClassRef, FuncRef, Inst, Ty, UnionT, is_untyped, without_none
 from cachelint.rules import CLT105
 
@@ -93,9 +92,9 @@ def _bound_value(ctx: Context, name: ast.Name, scope: Scope) -> ast.expr | None:
     if owner is None:
         return None
     bindings = owner.bindings.get(name.id, [])
-    if len(bindings) != 1 or bindings[0][0] != "value" or not isinstance(bindings[0][1], ast.expr):
+    if len(bindings) != 1 or bindings[0].kind is not BindingKind.VALUE:
         return None
-    return bindings[0][1]
+    return bindings[0].expr
 
 
 def _async_mock_value(ctx: Context, node: ast.expr, scope: Scope) -> bool:
@@ -140,11 +139,9 @@ def _callee_params(ctx: Context, call: ast.Call, scope: Scope) -> list[InitParam
     if isinstance(callee, ClassRef):
         return ctx.knowledge.init_params(callee.qualname)
     if isinstance(callee, FuncRef):
-        symbol = ctx.knowledge.index.lookup(callee.qualname)
-        if symbol is not None and symbol[0] == "function":
-            func_summary, module = symbol[1], symbol[2]
-            if isinstance(func_summary, FunctionSummary) and isinstance(module, ModuleSummary):
-                return ctx.knowledge.function_params(func_summary, module)
+        symbol = ctx.knowledge.index.function_symbol(callee.qualname)
+        if symbol is not None:
+            return ctx.knowledge.function_params(symbol.summary, symbol.module)
     return None
 
 
