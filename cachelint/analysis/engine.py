@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cachelint.analysis import prefilter
 from cachelint.analysis.checks import registry
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
@@ -150,6 +151,9 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
     knowledge = knowledge_for(settings)
     try:
         module = knowledge.index.file_module(tree, Path(path), source)
+        if not prefilter.relevant(tree, module, knowledge, source):  # no rule can report here
+            result.external = _installed_files(knowledge.index, module.name)
+            return result
         model = FileModel(tree, module, knowledge).build()
     except Exception as error:  # RecursionError included: no model, so no check can run
         if _debug():
