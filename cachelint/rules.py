@@ -593,8 +593,68 @@ CLT106 = Rule(
     options=("extra-model-bases",),
 )
 
+CLT107 = Rule(
+    code="CLT107",
+    name="unstable-cache-key",
+    summary="cache key built from a value that differs between processes or calls",
+    message=(
+        "cache key `{name}` passed to {cls}{method}() is built from `{source}`, which {why}; "
+        "derive the key from the content: CacheKey.for_content(...) or a hashlib digest of "
+        "json.dumps(..., sort_keys=True)"
+    ),
+    fix_title="Derive the key from the content, not from the process or the clock",
+    default_enabled=True,
+    mypy_code="cachelint-unstable-key",
+    mypy=None,
+    what=(
+        "Finds a key passed to a cache the engine recognises (a key argument of `get`, `set`, "
+        "`delete`, `add`, `has`, `incr`... on a sync or async cache, and the arguments of "
+        "`CacheKey(...)` / `CacheKey.for_content(...)` of `cachelint.runtime`) that is built from:\n\n"
+        "- `hash()` (salted per process by `PYTHONHASHSEED`) or `id()` (a memory address);\n"
+        "- `time.time()`, `time.monotonic()`, `time.perf_counter()`, `datetime.now()`/`utcnow()`, "
+        "`uuid.uuid1()`/`uuid4()`, `random.*`, `secrets.*`, `os.urandom()` (a new value on every call);\n"
+        "- the order of a `set`/`frozenset` of strings: `str()`, `repr()`, `tuple()`, `list()`, "
+        "`join`, a comprehension or an f-string over it (string hashes are salted per process).\n\n"
+        "The key is followed through f-strings, `%`, `+`, `.format()`, `join`, tuples, `str()`, "
+        "`.encode()`, `hashlib` digests and `json.dumps`, and through a local variable assigned once "
+        "in the same function. Only the key arguments count (bound by the method's parameter names "
+        "when the engine knows its signature, else the first argument): a TTL from `time.time()` is no "
+        "key. Not reported: `sorted(...)` of a set, a digest of canonical JSON, `CacheKey(...)` "
+        "itself, a project function that shadows `hash`, `id` as a name or attribute (`user.id`, "
+        "`id=`), time buckets (`time.time() // 3600`, `date.today()`, `datetime.now().date()`, "
+        "`.strftime(...)`), `hash()`/`id()`/a set's order as the key of an in-memory cache of one "
+        "process (cachetools, cachelib's `SimpleCache`), and anything passed to a receiver that is not a "
+        "known cache (a dict called `cache`). A key assigned more than once, built by a project "
+        "function, or read from an attribute is not followed."
+    ),
+    why=(
+        "A shared cache (Redis, memcached, a disk cache) is read by other worker processes and by the "
+        "next deployment. `hash('x')` and the order of `{'a', 'b'}` change with each process's hash "
+        "seed, and `id()` with each memory layout, so every worker writes its own copy and never hits "
+        "another's; a key from the clock or `uuid4()` is never read back at all. The cache fills up, "
+        "the hit ratio is zero, and nothing fails."
+    ),
+    example=(
+        "def tagged(deps: Deps, tags: set[str], findings: list[str]) -> Any:\n"
+        '    key = f"patterns:{hash(tuple(findings))}"\n'
+        '    deps.cache_manager.set("patterns", key, findings)\n'
+        '    return deps.cache_manager.get("tagged", ",".join(tags))'
+    ),
+    use_instead=(
+        "def tagged(deps: Deps, tags: set[str], findings: list[str]) -> Any:\n"
+        '    key = CacheKey.for_content("patterns", findings)\n'
+        "    deps.cache_manager.set(*key, findings)\n"
+        '    return deps.cache_manager.get("tagged", ",".join(sorted(tags)))'
+    ),
+    fix_safety=(
+        "Not fixed automatically: a stable key changes which entries exist, so the first run after "
+        "the change misses every old entry, and only the author knows which content identifies the value."
+    ),
+)
+
+
 #: Every rule, in code order.  A rule defined above but missing here fails ``tests/test_catalog.py``.
-CATALOG: tuple[Rule, ...] = (CLT101, CLT102, CLT103, CLT104, CLT105, CLT106)
+CATALOG: tuple[Rule, ...] = (CLT101, CLT102, CLT103, CLT104, CLT105, CLT106, CLT107)
 
 #: What each ``[tool.cachelint]`` key a rule lists in ``options`` does, for its page.
 OPTIONS: dict[str, str] = {

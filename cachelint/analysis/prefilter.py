@@ -74,6 +74,7 @@ _LEADING = frozenset(
         *TYPE_ADAPTERS,
     }
 )
+_KEY_TYPES = frozenset({"cachelint.runtime.CacheKey", "cachelint.runtime.keys.CacheKey"})
 _LEADING_PREFIXES = frozenset(name.rsplit(".", cut)[0] for name in _LEADING for cut in range(name.count(".") + 1))
 #: Classes the engine gives a value without any name in the file: displays, builtin calls,
 #: container methods, annotations it canonicalises.  A configured class matching one of
@@ -227,6 +228,8 @@ class Relevance:
         return result
 
     def _symbol_leads(self, qualname: str) -> bool:
+        if qualname in _KEY_TYPES:  # CLT107 checks the typed key API's arguments, with no cache in sight
+            return True
         resolved = self._resolve(qualname, 0)
         if resolved is _INSTALLED:
             return True
