@@ -379,6 +379,51 @@ def _cache_of(ctx: Context, receiver: ast.expr, scope: Scope) -> tuple[str, str]
     return None
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A call that takes keys: what the message calls it, and its key arguments."""
+
+    display: str
+    method: str
+    keys: list[ast.expr]
+    #: The cache class, for a cache method; None for the ``CacheKey`` API.
+    cache: str | None = None
+
+
+def _cache_call(ctx: Context, node: ast.Call, func: ast.Attribute, scope: Scope) -> _Target | None:
+    found = _cache_of(ctx, func.value, scope)
+    if found is None:
+        return None
+    cls, kind = found
+    known, signature = _signature(ctx, cls, func.attr, kind)
+    if not known:
+        return None
+    return _Target(ctx.knowledge.display(cls), f".{func.attr}", _key_arguments(node, signature), cls)
+
+
+def _key_api_call(ctx: Context, node: ast.Call, scope: Scope) -> _Target | None:
+    func = node.func
+    # Cheap spelling tests first: this runs on every call of every file.
+    if isinstance(func, ast.Name):
+        # The module's own imports (a dict lookup); a CacheKey imported inside a function is not seen.
+        if ctx.model.module.imports.get(func.id) not in CACHE_KEY_CLASSES:
+            return None
+    elif not (isinstance(func, ast.Attribute) and func.attr in ("CacheKey", "for_content")):
+        return None
+    qualname = _qualname(ctx, func, scope)
+    if qualname in CACHE_KEY_CLASSES:
+        method = ""
+    elif qualname is not None and qualname.rpartition(".")[0] in CACHE_KEY_CLASSES:
+        method = f".{qualname.rpartition('.')[2]}"
+    else:
+        return None
+    return _Target("CacheKey", method, [_unstarred(arg) for arg in node.args] + [kw.value for kw in node.keywords])
+
+
+def _in_process(ctx: Context, cls: str) -> bool:
+    return any(name.startswith(IN_PROCESS_CACHES) for name in ctx.knowledge.cache_facts(cls).mro)
+
+
 @CLT107.on(ast.Call)
 def check_key(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
@@ -386,33 +431,25 @@ def check_key(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     func = node.func
     scope = visit.scope
     if isinstance(func, ast.Attribute) and func.attr in KEYED_METHODS:
-        found = _cache_of(ctx, func.value, scope)
-        if found is None:
-            return
-        cls, kind = found
-        shared = not any(name.startswith(IN_PROCESS_CACHES) for name in ctx.knowledge.cache_facts(cls).mro)
-        known, signature = _signature(ctx, cls, func.attr, kind)
-        if not known:
-            return
-        keys = _key_arguments(node, signature)
-        display, method = ctx.knowledge.display(cls), f".{func.attr}"
-    elif isinstance(func, (ast.Name, ast.Attribute)):
-        qualname = _qualname(ctx, func, scope)
-        if qualname in CACHE_KEY_CLASSES:
-            display, method = "CacheKey", ""
-        elif qualname is not None and qualname.rpartition(".")[0] in CACHE_KEY_CLASSES:
-            display, method = "CacheKey", f".{qualname.rpartition('.')[2]}"
-        else:
-            return
-        keys = [_unstarred(arg) for arg in node.args] + [kw.value for kw in node.keywords]
-        shared = True
+        target = _cache_call(ctx, node, func, scope)
     else:
+        target = _key_api_call(ctx, node, scope)
+    if target is None:
         return
     flow = _KeyFlow(ctx, scope)
-    for key in keys:
+    for key in target.keys:
         # for_content encodes sets canonically: only what varies by itself counts there.
-        unstable = flow.unstable(key, scope) if method == ".for_content" else flow.ordered(key, scope, 0)
-        if unstable is not None and (shared or not unstable.per_process):
-            yield ctx.report(
-                key, CLT107, name=ctx.source(key), cls=display, method=method, source=unstable.source, why=unstable.why
-            )
+        unstable = flow.unstable(key, scope) if target.method == ".for_content" else flow.ordered(key, scope, 0)
+        if unstable is None:
+            continue
+        if unstable.per_process and target.cache is not None and _in_process(ctx, target.cache):
+            continue
+        yield ctx.report(
+            key,
+            CLT107,
+            name=ctx.source(key),
+            cls=target.display,
+            method=target.method,
+            source=unstable.source,
+            why=unstable.why,
+        )
