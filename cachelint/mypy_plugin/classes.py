@@ -133,8 +133,6 @@ def _unpositioned_facts(name: str, node: SymbolNode | None) -> policy.MethodFact
     if isinstance(node, FuncDef):
         returned = node.type.ret_type if isinstance(node.type, CallableType) else None
         awaitable = not node.is_coroutine and is_awaitable_type(returned)
-        if not node.is_coroutine and not awaitable and node.unanalyzed_type is None:
-            awaitable = _may_return_awaitable(node)
         return policy.MethodFacts(name, node.is_coroutine, "none", awaitable)
     if isinstance(node, Decorator):
         func = node.func
@@ -227,6 +225,8 @@ class ClassOracle:
         self._facts: dict[str, policy.ClassFacts] = {}
         #: every module of the build (mypy's ``set_modules``)
         self.modules: Mapping[str, MypyFile] = {}
+        #: unannotated methods whose body may return an awaitable (see :meth:`read_bodies`)
+        self._awaitable_bodies: set[str] = set()
 
     def _is_stub(self, module: str) -> bool:
         # Stubs and installed packages: the ast engine does not read their methods either.
@@ -274,7 +274,37 @@ class ClassOracle:
         if catalogued is not None and (defined_in is None or catalogue.client(defined_in.fullname) is not None):
             return not catalogued.is_async
         facts = method_facts(info, name)
-        return facts is not None and policy.method_is_sync(facts) is True
+        if facts is None or policy.method_is_sync(facts) is not True:
+            return False
+        # As in the ast engine, the class is judged by its methods' declarations and
+        # an unannotated body that returns an awaitable at each call of the method.
+        node = symbol.node if symbol is not None else None
+        return not (isinstance(node, FuncDef) and self._returns_awaitable(node))
+
+    def _returns_awaitable(self, func: FuncDef) -> bool:
+        if func.fullname in self._awaitable_bodies:
+            return True
+        return not func.is_coroutine and func.unanalyzed_type is None and _may_return_awaitable(func)
+
+    def _may_be_cache(self, info: TypeInfo) -> bool:
+        """A cheap test before reading bodies: a store method, a cache-like name, a configured name."""
+        return (
+            any(name in info.names for name in policy.GET_METHODS)
+            or any(policy.is_cache_name(base.fullname) for base in info.mro)
+            or any(policy.matches_any(self.settings.sync_cache_classes, base.fullname) for base in info.mro)
+        )
+
+    def read_bodies(self, tree: MypyFile) -> None:
+        """Note the unannotated methods of ``tree``'s classes that may return an awaitable,
+        before mypy frees the module's function bodies (calls in later modules ask)."""
+        for symbol in tree.names.values():
+            info = symbol.node
+            if not isinstance(info, TypeInfo) or info.module_name != tree.fullname or not self._may_be_cache(info):
+                continue
+            for method in info.names.values():
+                func = method.node
+                if isinstance(func, FuncDef) and self._returns_awaitable(func):
+                    self._awaitable_bodies.add(func.fullname)
 
     def data_access(self, info: TypeInfo, method: str, depth: int = 0) -> bool:
         """Whether ``method`` of sync cache ``info`` reaches its store (CLT104: blocking I/O).

@@ -72,6 +72,9 @@ class ModuleFacts:
     reads: dict[int, list[NameExpr]] = field(default_factory=dict)
     #: names, members and subscripts that are assigned to
     stores: set[int] = field(default_factory=set)
+    #: variable -> every value bound to it by name in this module (None: a binding
+    #: whose value is not one expression, such as a ``for`` target or an unpacking)
+    bindings: dict[int, list[Expression | None]] = field(default_factory=dict)
     dict_accesses: list[DictAccess] = field(default_factory=list)
     #: ``AsyncMock(...)``-like calls (filtered by :mod:`.mocks`)
     mock_calls: list[CallExpr] = field(default_factory=list)
@@ -197,8 +200,10 @@ class _Walker:
             kids = list(children(node))
             stack.extend((kid, node, inner) for kid in reversed(kids))
 
-    def _store(self, target: Expression) -> None:
+    def _store(self, target: Expression, value: Expression | None = None) -> None:
         self.facts.stores.add(id(target))
+        if isinstance(target, NameExpr) and isinstance(target.node, Var):
+            self.facts.bindings.setdefault(id(target.node), []).append(value)
         if isinstance(target, (TupleExpr, ListExpr)):
             for item in target.items:
                 self._store(item)
@@ -212,9 +217,9 @@ class _Walker:
             facts.awaited[id(node.expr)] = node
         elif isinstance(node, AssignmentStmt):
             for lvalue in node.lvalues:
-                self._store(lvalue)
+                self._store(lvalue, node.rvalue)
         elif isinstance(node, AssignmentExpr):
-            self._store(node.target)
+            self._store(node.target, node.value)
         elif isinstance(node, ForStmt):
             self._store(node.index)
         elif isinstance(node, WithStmt):

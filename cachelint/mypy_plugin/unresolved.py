@@ -26,14 +26,16 @@ from mypy.nodes import (
     CallExpr,
     Expression,
     FuncDef,
+    Import,
     ImportFrom,
+    IndexExpr,
     MemberExpr,
     MypyFile,
     NameExpr,
     RefExpr,
     Var,
 )
-from mypy.types import AnyType, Type, UnionType, get_proper_type
+from mypy.types import AnyType, CallableType, Type, UnboundType, UnionType, get_proper_type
 
 from cachelint import catalogue, policy
 from cachelint.mypy_plugin import codes
@@ -65,6 +67,8 @@ def might_have_unresolved(state: RunState, tree: MypyFile) -> bool:
     for imported in tree.imports:
         if isinstance(imported, ImportFrom):
             if imported.relative or imported.id in state.modules:
+                if _imports_unresolved_name(state, imported):
+                    return True
                 continue
             if imported.id.split(".", 1)[0] in _CATALOGUED_PACKAGES:
                 return True
@@ -79,6 +83,21 @@ def might_have_unresolved(state: RunState, tree: MypyFile) -> bool:
                     "." in entry and entry.startswith(module + ".") for entry in settings.sync_cache_classes
                 ):
                     return True
+    return False
+
+
+def _imports_unresolved_name(state: RunState, imported: ImportFrom) -> bool:
+    """``from app.caching import memory_cache`` where that module binds ``memory_cache``
+    to a catalogued client mypy could not import (``memory_cache = SimpleCache()``)."""
+    tree = state.modules.get(imported.id)
+    if tree is None:
+        return False
+    for name, _ in imported.names:
+        symbol = tree.names.get(name)
+        node = symbol.node if symbol is not None else None
+        missing = _missing_name(node.type) if isinstance(node, Var) else None
+        if missing is not None and imported_name(state, missing).split(".", 1)[0] in _CATALOGUED_PACKAGES:
+            return True
     return False
 
 
@@ -102,8 +121,9 @@ def _missing_name(typ: Type | None) -> str | None:
 
 
 def imported_name(state: RunState, name: str) -> str:
-    """mypy names an unresolved ``from m import X`` by the importing module (``here.X``):
-    the name as imported (``m.X``), read from that module's import statements."""
+    """mypy names an unresolved ``from m import X`` (or ``import m``) by the importing
+    module (``here.X``, ``here.m``): the name as imported (``m.X``, ``m``), read from
+    that module's import statements."""
     module, _, local = name.rpartition(".")
     tree = state.modules.get(module)
     if tree is None:
@@ -113,6 +133,12 @@ def imported_name(state: RunState, name: str) -> str:
             for original, alias in imported.names:
                 if (alias or original) == local:
                     return f"{imported.id}.{original}"
+        elif isinstance(imported, Import):
+            for original, alias in imported.ids:
+                if alias == local:
+                    return original
+                if alias is None and original.split(".", 1)[0] == local:
+                    return local
     return name
 
 
@@ -141,9 +167,12 @@ class _Resolver:
         """The qualified class (or catalogued instance) name an unresolved receiver stands for."""
         if isinstance(receiver, RefExpr) and receiver.fullname in catalogue.INSTANCES:
             return catalogue.INSTANCES[receiver.fullname]
-        if isinstance(receiver, CallExpr) and isinstance(receiver.callee, RefExpr):
-            return catalogue.FACTORIES.get(receiver.callee.fullname)
         found: Type | None = self.checker.lookup_type_or_none(receiver) if self.own else None
+        if found is not None and _missing_name(found) is None and not isinstance(get_proper_type(found), AnyType):
+            return None  # a type mypy resolved: the plugin's hooks judge it
+        built = self.value_class(receiver)
+        if built is not None:
+            return built
         if found is None and isinstance(receiver, NameExpr) and isinstance(receiver.node, Var):
             found = receiver.node.type
         if found is None and isinstance(receiver, MemberExpr) and isinstance(receiver.expr, NameExpr):
@@ -157,7 +186,70 @@ class _Resolver:
         if name is None:
             return None
         name = self.imported_name(name)
+        if isinstance(receiver, NameExpr) and isinstance(receiver.node, Var) and self.is_module(name):
+            # ``import redis`` leaves only the module's name in the type: the class is in
+            # the parameter's annotation as written, or in the value bound to the name.
+            name = self.annotated(receiver) or self.bound_class(receiver.node) or name
         return catalogue.INSTANCES.get(name, name)
+
+    def is_module(self, name: str) -> bool:
+        return not (catalogue.client(name) or name in catalogue.INSTANCES or unresolved_kind(self.state, name))
+
+    def dotted(self, expr: Expression) -> str | None:
+        """``diskcache.Cache`` as the name it is imported as, when it starts at a name that
+        an unresolved import binds (None otherwise: mypy's hooks judge what it resolved)."""
+        if isinstance(expr, NameExpr):
+            node = expr.node
+            missing = _missing_name(node.type) if isinstance(node, Var) else None
+            return self.imported_name(missing) if missing is not None else None
+        if isinstance(expr, MemberExpr):
+            base = self.dotted(expr.expr)
+            return f"{base}.{expr.name}" if base is not None else None
+        return None
+
+    def value_class(self, value: Expression) -> str | None:
+        """The catalogued or configured class a value is built as: ``diskcache.Cache(...)``,
+        ``redis.Redis.from_url(...)``, ``make_region().configure(...)``, ``caches["default"]``."""
+        if isinstance(value, IndexExpr):
+            return catalogue.REGISTRIES.get(self.dotted(value.base) or "")
+        if not isinstance(value, CallExpr):
+            return None
+        callee = value.callee
+        name = self.dotted(callee)
+        if name is not None:
+            if name in catalogue.FACTORIES:
+                return catalogue.FACTORIES[name]
+            if not self.is_module(name):
+                return name
+        if isinstance(callee, MemberExpr):
+            owner = self.value_class(callee.expr)
+            if owner is not None and catalogue.returns_self(owner, callee.name):
+                return owner
+        return None
+
+    def bound_class(self, var: Var) -> str | None:
+        """The class of every value bound to ``var`` in this module, when they agree."""
+        values = self.facts.bindings.get(id(var), [])
+        classes = {self.value_class(value) if value is not None else None for value in values}
+        return classes.pop() if len(classes) == 1 else None
+
+    def annotated(self, receiver: NameExpr) -> str | None:
+        """A parameter's class as its annotation names it (``client: redis.StrictRedis``)."""
+        function = self.facts.function.get(id(receiver))
+        if not isinstance(function, FuncDef) or not isinstance(function.unanalyzed_type, CallableType):
+            return None
+        declared = function.unanalyzed_type.arg_types
+        for argument, annotation in zip(function.arguments, declared, strict=False):
+            if argument.variable is receiver.node and isinstance(annotation, UnboundType):
+                head, _, rest = annotation.name.partition(".")
+                symbol = self.tree.names.get(head)
+                node = symbol.node if symbol is not None else None
+                missing = _missing_name(node.type) if isinstance(node, Var) else None
+                if missing is None:
+                    return None
+                base = self.imported_name(missing)
+                return f"{base}.{rest}" if rest else base
+        return None
 
     def imported_name(self, name: str) -> str:
         return imported_name(self.state, name)
