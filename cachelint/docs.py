@@ -105,7 +105,7 @@ def render_rule(rule: rules.Rule, level: int = 2) -> str:
         f"Default: **{_default(rule)}**"
         + ("" if rule.default_enabled or rule.removed else " (opt in with `--extend-select " + rule.code + "`)"),
         "Fix: " + _fix_availability(rule),
-        f"mypy error code: `{rule.mypy_code}`",
+        f"mypy error code: `{rule.mypy_code}`" if rule.mypy is not None else "mypy plugin: not covered",
     ]
     parts = [
         f'<a id="{rule.code.lower()}"></a>\n{head} {rule.code} `{rule.name}`',
