@@ -153,6 +153,10 @@ class _KeyFlow:
     def __init__(self, ctx: Context, scope: Scope) -> None:
         self.ctx = ctx
         self.home = _home(scope)
+        # What each followed assignment gave: a name used many times is followed once, so a
+        # file of names built from names cannot make the search exponential.
+        self.values: dict[int, Unstable | None] = {}
+        self.sets: dict[int, bool] = {}
 
     def unstable(self, node: ast.expr, scope: Scope, depth: int = 0) -> Unstable | None:
         """Why the value of ``node`` is not the same in every process and call, or None."""
@@ -173,7 +177,12 @@ class _KeyFlow:
             return self.unstable(node.body, scope, depth) or self.unstable(node.orelse, scope, depth)
         if isinstance(node, ast.Name):
             value, owner = self._assigned(node, scope)
-            return self.unstable(value, owner, depth) if value is not None and owner is not None else None
+            if value is None or owner is None:
+                return None
+            if id(value) not in self.values:
+                self.values[id(value)] = None  # reached again while followed: no source
+                self.values[id(value)] = self.unstable(value, owner, depth)
+            return self.values[id(value)]
         if isinstance(node, ast.Attribute):
             if node.attr in _RECEIVER_ATTRIBUTES and isinstance(node.value, ast.Call):
                 return self.unstable(node.value, scope, depth)
@@ -274,7 +283,12 @@ class _KeyFlow:
             return self._string_set(node.left, scope, depth) or self._string_set(node.right, scope, depth)
         if isinstance(node, ast.Name):
             value, owner = self._assigned(node, scope)
-            return value is not None and owner is not None and self._string_set(value, owner, depth)
+            if value is None or owner is None:
+                return False
+            if id(value) not in self.sets:
+                self.sets[id(value)] = False
+                self.sets[id(value)] = self._string_set(value, owner, depth)
+            return self.sets[id(value)]
         if not isinstance(node, ast.Call):
             return False
         func = node.func
