@@ -52,8 +52,18 @@ def knowledge_for(settings: Settings) -> Knowledge:
     return found
 
 
-def _debug() -> bool:
-    return os.environ.get("CACHELINT_DEBUG", "") not in ("", "0")
+#: The environment variable that makes internal errors raise instead of being reported.
+DEBUG_VARIABLE = "CACHELINT_DEBUG"
+
+
+def debug_enabled() -> bool:
+    """Whether ``CACHELINT_DEBUG`` asks for internal errors to raise (the test suite sets it).
+
+    The one reading of the flag: the engine, and every front end that turns an
+    internal error into a line (CLI, flake8 adapter), ask here.  Read on each
+    call, not once, so a test or a long-lived host can change it.
+    """
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
 
 
 #: The code front ends print an :class:`EngineError` under: not a rule, never selectable away by the catalog.
@@ -156,7 +166,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             return result
         model = FileModel(tree, module, knowledge).build()
     except Exception as error:  # RecursionError included: no model, so no check can run
-        if _debug():
+        if debug_enabled():
             raise
         result.errors.append(EngineError("file model", _describe(error)))
         return result
@@ -174,7 +184,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
                 for diagnostic in check(ctx, visit):
                     found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
             except Exception as error:
-                if _debug():
+                if debug_enabled():
                     raise
                 name = _name(check)
                 node = visit.node
@@ -187,7 +197,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             for diagnostic in file_check(ctx):
                 found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
         except Exception as error:
-            if _debug():
+            if debug_enabled():
                 raise
             failed.setdefault(_name(file_check), EngineError(_name(file_check), _describe(error)))
     result.diagnostics = sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
