@@ -14,6 +14,7 @@ from expectations import expectations
 from cachelint import docs, rules
 from cachelint.analysis import check_source
 from cachelint.analysis.checks import registered
+from cachelint.analysis.context import Context
 from cachelint.config import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,3 +114,13 @@ def test_every_rule_defined_in_the_catalog_module_is_in_the_catalog() -> None:
 def test_mypy_table_is_generated_in_place() -> None:
     page = (ROOT / docs.MYPY_DOC).read_text(encoding="utf-8")
     assert docs.splice(page, docs.render_mypy_table(), docs.MYPY_TABLE_START, docs.MYPY_TABLE_END) == page
+
+
+def test_report_builds_the_diagnostic_and_names_missing_arguments() -> None:
+    node = ast.parse("cache.get(key)").body[0]
+    assert isinstance(node, ast.Expr)
+    found = Context.report(node.value, rules.CLT101, None, receiver="cache", cls="Cache", method="get")
+    assert (found.line, found.col, found.end_line, found.end_col, found.code) == (1, 0, 1, 14, "CLT101")
+    assert found.message.startswith("`await` on synchronous Cache.get() called on 'cache'")
+    with pytest.raises(TypeError, match=r"CLT101 needs message arguments \['method'\]"):
+        Context.report(node.value, rules.CLT101, receiver="cache", cls="Cache")
