@@ -323,6 +323,9 @@ class TypeInference:
             if callee.qualname in _TYPE_ADAPTERS and node.args:
                 inner = self.knowledge.resolver.resolve(node.args[0], scope)
                 return Inst(callee.qualname, (inner,)) if inner is not None else Inst(callee.qualname)
+            if node.args or node.keywords:  # ``Repository(User)``: arguments may fix type parameters
+                args = self.knowledge.constructor_args(callee.qualname, node, lambda arg: self.type_of(arg, scope))
+                return Inst(callee.qualname, args)
             return Inst(callee.qualname)
         if isinstance(callee, FuncRef):
             # An installed ``redis`` makes ``redis.from_url`` a function the index can read:

@@ -10,6 +10,7 @@ is guessed from names unless the user opted in with
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Literal
@@ -35,6 +36,8 @@ from cachelint.analysis.types import (
     Namespace,
     Ty,
     TypeVarT,
+    Untyped,
+    canonical,
     is_awaitable,
     is_untyped,
     join,
@@ -587,6 +590,68 @@ class Knowledge:
                 pending.append((base, self._bind(base, bound), depth + 1))
             stack.extend(reversed(pending))  # depth-first in base order, as ``ancestors``
         return out
+
+    def constructor_args(
+        self, qualname: str, call: ast.Call, argument_type: Callable[[ast.expr], Ty | None]
+    ) -> tuple[Ty, ...]:
+        """The type arguments a constructor call of generic class ``qualname`` fixes, as mypy
+        infers them: a parameter of ``__init__`` annotated ``type[T]`` takes the class its
+        argument names (``Repository(User)``: ``T`` is ``User``), one annotated ``T`` its
+        argument's type.  A parameter nothing fixes is ``Any``; when none is fixed, or the
+        call spreads ``*args``/``**kwargs``, the answer is ``()``: a bare generic, unknown.
+        ``argument_type`` gives the type of an argument expression where the call is written.
+        """
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+            return ()
+        summary = self.index.class_summary(qualname)
+        params = self.type_params(summary) if summary is not None else ()
+        if not params:
+            return ()
+        found_init = self._init_of(qualname, params)
+        if found_init is None:
+            return ()
+        init, item, binding = found_init
+        wanted = {param.qualname for param in params}
+        fixed: dict[str, Ty] = {}
+        signature = init.signature
+        namespace = self._namespace(item)
+        arguments: list[tuple[int | None, str | None, ast.expr]] = [
+            (position, None, arg) for position, arg in enumerate(call.args)
+        ]
+        arguments += [(None, kw.arg, kw.value) for kw in call.keywords]
+        for position, keyword, arg in arguments:
+            param = signature.param_for(position, keyword)
+            if param is None or param.annotation is None:
+                continue
+            annotation, wants_class = param.annotation, False
+            if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+                base = namespace.qualify(annotation.value)
+                if base is not None and canonical(self.index.canonical_name(base)) == "builtins.type":
+                    annotation, wants_class = annotation.slice, True
+            var = substitute(self.resolver.resolve(annotation, namespace), binding)
+            if not isinstance(var, TypeVarT) or var.qualname not in wanted or var.qualname in fixed:
+                continue
+            found = argument_type(arg)
+            if wants_class:
+                found = Inst(found.qualname) if isinstance(found, ClassRef) else None
+            if found is not None and not isinstance(found, Untyped):
+                fixed[var.qualname] = found
+        if not fixed:
+            return ()
+        return tuple(fixed.get(param.qualname, ANY) for param in params)
+
+    def _init_of(
+        self, qualname: str, params: tuple[TypeVarT, ...]
+    ) -> tuple[FunctionSummary, ClassSummary, Binding] | None:
+        """The ``__init__`` a generic class's instances run, with the class that defines it and
+        that class's type parameters bound to ``qualname``'s own; None when it is not readable."""
+        for item, binding in self.typed_ancestry(qualname, params):
+            if not isinstance(item, ClassSummary):
+                return None
+            init = item.methods.get("__init__")
+            if init is not None:
+                return init, item, binding
+        return None
 
     def _member_type(self, annotation: ast.expr, cls: ClassSummary, binding: Binding) -> Ty | None:
         return substitute(self.resolver.resolve(annotation, self._namespace(cls)), binding)
