@@ -297,6 +297,8 @@ class ClassOracle:
     def read_bodies(self, tree: MypyFile) -> None:
         """Note the unannotated methods of ``tree``'s classes that may return an awaitable,
         before mypy frees the module's function bodies (calls in later modules ask)."""
+        if self._is_stub(tree.fullname):
+            return  # stubs and installed packages: their bodies are not read (see _is_stub)
         for symbol in tree.names.values():
             info = symbol.node
             if not isinstance(info, TypeInfo) or info.module_name != tree.fullname or not self._may_be_cache(info):

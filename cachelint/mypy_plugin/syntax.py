@@ -148,14 +148,26 @@ def _nodes_in(value: object, depth: int = 0) -> Iterator[Node]:
             yield from _nodes_in(item, depth + 1)
 
 
+#: Values of these types are never children: an attribute that holds one (a line, a name,
+#: a flag) holds one on every node of its class, so it is not read again.
+_SCALARS = (int, str, float)
+
+
 def children(node: Node) -> Iterator[Node]:
     """The syntactic children of ``node`` (no symbol references, no analyzed duplicates)."""
-    for name in _child_attrs(type(node)):
+    cls = type(node)
+    scalars: list[str] = []
+    for name in _child_attrs(cls):
         try:
             value = getattr(node, name)
         except Exception:  # noqa: BLE001, S112 - a computed property asserting on this node's state
             continue
+        if isinstance(value, _SCALARS):
+            scalars.append(name)
+            continue
         yield from _nodes_in(value)
+    if scalars:
+        _CHILD_ATTRS[cls] = tuple(name for name in _CHILD_ATTRS[cls] if name not in scalars)
 
 
 def walk_nodes(root: Node) -> Iterator[Node]:
