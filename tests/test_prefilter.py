@@ -369,3 +369,20 @@ def test_the_switch_turns_the_prefilter_off(tmp_path: Path, monkeypatch: pytest.
     assert _judge(root / "app/util.py")[0] is False
     monkeypatch.setenv(prefilter.DISABLE_ENV, "1")
     assert _judge(root / "app/util.py")[0] is True
+
+
+def test_the_typed_key_api_through_a_module_import_is_relevant(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/keys.py": """
+                import cachelint.runtime as rt
+
+                def key(obj: object) -> object:
+                    return rt.CacheKey("objects", str(id(obj)))
+            """,
+        },
+    )
+    # CLT107 checks CacheKey's arguments with no cache in the file.
+    assert _judge(root / "app/keys.py") == (True, {"CLT107"})

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from weakref import WeakKeyDictionary
 
 from cachelint import catalogue, policy
+from cachelint.analysis.checks.keys import CACHE_KEY_CLASSES
 from cachelint.analysis.index import (
     _TABLED_PACKAGES,
     BUILTIN_NAMES,
@@ -72,9 +73,9 @@ _LEADING = frozenset(
         *catalogue.REGISTRIES.values(),
         *policy.DEFAULT_MODEL_BASES,
         *TYPE_ADAPTERS,
+        *CACHE_KEY_CLASSES,
     }
 )
-_KEY_TYPES = frozenset({"cachelint.runtime.CacheKey", "cachelint.runtime.keys.CacheKey"})
 _LEADING_PREFIXES = frozenset(name.rsplit(".", cut)[0] for name in _LEADING for cut in range(name.count(".") + 1))
 #: Classes the engine gives a value without any name in the file: displays, builtin calls,
 #: container methods, annotations it canonicalises.  A configured class matching one of
@@ -95,6 +96,7 @@ _SYNTHESISED = frozenset(
 TOO_DEEP = "<too deep>"
 _IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 _IDENTIFIER_TEXT = re.compile(r"[^\W\d]\w*")
+_CHAIN = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 
 
@@ -169,13 +171,22 @@ class Relevance:
             found = identifiers.get()
             if "AsyncMock" in found or any(word.decode() in found for word in words):
                 return True
+        # Imports first: most relevant files import their cache or model, and a class's
+        # bases are imports too.  Nested imports only when an indented one is spelled.
+        # Every import statement spells ``import``: more of them than top-level import
+        # statements means a nested one (or the word in a string: a walk too many).
+        top = _top_imports(tree)
+        nested = text is None or text.count(b"import") > len(top)
+        for qualname in _imports(tree.body if nested else top, module):
+            if self._root_leads(qualname, identifiers, 0):
+                return True
         for cls in module.classes.values():
             if self._class_leads(cls):
                 return True
-        for qualname in _imports(tree, module):
-            if self._root_leads(qualname, identifiers, 0):
-                return True
-        return False
+        # The file is itself (part of) a catalogued module (``redis/client.py``): its own names
+        # qualify to catalogued ones (a factory, a client class, even one in a ``with`` block).
+        own = module.name
+        return own in _LEADING_PREFIXES and any(f"{own}.{name}" in _LEADING for name in _defined(tree, module))
 
     def _root_leads(self, qualname: str, identifiers: _Identifiers, depth: int) -> bool:
         """An imported name: a whole module leads through the members the file names."""
@@ -228,8 +239,8 @@ class Relevance:
         return result
 
     def _symbol_leads(self, qualname: str) -> bool:
-        if qualname in _KEY_TYPES:  # CLT107 checks the typed key API's arguments, with no cache in sight
-            return True
+        if qualname in _LEADING:
+            return True  # catalogued, or CLT107's key API (no cache in sight): whatever the project's source says
         resolved = self._resolve(qualname, 0)
         if resolved is _INSTALLED:
             return True
@@ -237,6 +248,8 @@ class Relevance:
             return self._outside_leads(qualname)
         assert isinstance(resolved, tuple)
         kind, payload, owner = resolved
+        if kind == "outside" and isinstance(payload, str):
+            return self._outside_leads(qualname) or self._outside_leads(payload)
         if kind == "class" and isinstance(payload, ClassSummary):
             return self._class_leads(payload)
         if kind == "function" and isinstance(payload, FunctionSummary):
@@ -316,7 +329,8 @@ class Relevance:
                 target = ".".join([module.imports[head], *rest[1:]])
                 if target == qualname:
                     return None
-                return self._resolve(target, hops + 1)
+                # Unresolved at the end of the re-exports: the engine keeps one of the names.
+                return self._resolve(target, hops + 1) or ("outside", target, module)
             submodule = f"{prefix}.{head}"
             if index.module_path(submodule) is not None:
                 found = index.module(submodule)
@@ -424,9 +438,14 @@ def _tree_identifiers(tree: ast.Module) -> Iterator[str]:
             yield from _IDENTIFIER_TEXT.findall(node.value)
 
 
-def _imports(tree: ast.Module, module: ModuleSummary) -> Iterator[str]:
-    """What every import statement binds, as the engine's scopes qualify it (``import a.b``: ``a``)."""
-    for stmt in _all_statements(tree.body):
+def _top_imports(tree: ast.Module) -> list[ast.stmt]:
+    return [stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))]
+
+
+def _imports(body: list[ast.stmt], module: ModuleSummary) -> Iterator[str]:
+    """What the import statements in ``body`` bind, nested ones included, as the engine's
+    scopes qualify them (``import a.b`` binds ``a``)."""
+    for stmt in _all_statements(body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 yield alias.name if alias.asname else alias.name.partition(".")[0]
@@ -437,6 +456,14 @@ def _imports(tree: ast.Module, module: ModuleSummary) -> Iterator[str]:
             for alias in stmt.names:
                 if alias.name != "*":
                     yield f"{source}.{alias.name}"
+
+
+def _defined(tree: ast.Module, module: ModuleSummary) -> Iterator[str]:
+    """Names the file defines: module-level variables, and classes and functions anywhere."""
+    yield from module.variables
+    for stmt in _all_statements(tree.body):
+        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield stmt.name
 
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -472,10 +499,13 @@ def _names(expr: ast.expr, module: ModuleSummary, depth: int) -> Iterator[str]:
                 stack.append(node.value)
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                parsed = ast.parse(node.value.strip(), mode="eval")
-            except (SyntaxError, ValueError):
-                continue
-            yield from _names(parsed.body, module, depth + 1)
+            # A string annotation: every dotted name in it, instead of parsing it (most
+            # strings a summary keeps are no annotations).  A superset of what the
+            # resolver reads: it resolves only names, attributes and subscripts.
+            for chain in _CHAIN.findall(node.value):
+                head, _, rest = chain.partition(".")
+                qualname = module.qualify_name(head)
+                if qualname is not None:
+                    yield f"{qualname}.{rest}" if rest else qualname
             continue
         stack.extend(ast.iter_child_nodes(node))
