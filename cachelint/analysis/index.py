@@ -492,6 +492,7 @@ class ProjectIndex:
         # site-packages folders, found on first need; module name -> installed file.
         self._installed_roots: tuple[str, ...] | None = None
         self._installed_paths: dict[str, Path | None] = {}
+        self._installed_entries: dict[str, frozenset[str]] = {}
         self._installed_read: list[Path] = []
 
     def close(self) -> None:
@@ -503,6 +504,7 @@ class ProjectIndex:
         self._lookups.clear()
         self._paths.clear()
         self._installed_paths.clear()
+        self._installed_entries.clear()
 
     # -- modules -------------------------------------------------------------
 
@@ -587,6 +589,10 @@ class ProjectIndex:
             )
         join, isfile = os.path.join, os.path.isfile
         for root in self._installed_roots:
+            entries = self._root_entries(root)
+            if head not in entries and f"{head}-stubs" not in entries and f"{head}.py" not in entries:
+                if f"{head}.pyi" not in entries:
+                    continue  # most names asked about are no installed package: one set lookup, no stat
             if rest:
                 tail = rest.replace(".", os.sep)
                 stub, source = join(root, f"{head}-stubs", tail), join(root, head, tail)
@@ -610,6 +616,17 @@ class ProjectIndex:
                 if isfile(candidate):
                     return Path(candidate)
         return None
+
+    def _root_entries(self, root: str) -> frozenset[str]:
+        """The names in a site-packages folder, listed once per index (as its roots are found once)."""
+        found = self._installed_entries.get(root)
+        if found is None:
+            try:
+                found = frozenset(os.listdir(root))
+            except OSError:
+                found = frozenset()
+            self._installed_entries[root] = found
+        return found
 
     def installed_sources(self) -> tuple[str, ...]:
         """Installed files this index has read so far (a result cache's validity depends on them)."""
