@@ -97,7 +97,8 @@ class EngineResult:
     #: sources read in this process: a superset of what this file's check read.
     external: tuple[str, ...] = ()
     #: The file's model, for a front end that goes on to rewrite the file (the
-    #: codemod) and must not build a second one; ``None`` when it failed.
+    #: codemod) and must not build a second one; ``None`` when it failed or the
+    #: relevance pre-filter skipped the file (no rule can report there).
     model: FileModel | None = None
 
 
