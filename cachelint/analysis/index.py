@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from cachelint.signatures import Signature
 
@@ -49,6 +51,22 @@ _TABLED_PACKAGES = frozenset(
 _TYPED_CALLS = frozenset({"TypeVar", "TypeAdapter", "cast"})
 
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+
+
+class DeclarationKind(str, enum.Enum):
+    """How a summarised name (a module variable, a ``self.x`` attribute) got its type."""
+
+    #: ``x: T`` (or ``self.x = param`` with ``param: T``): the expression is the annotation.
+    ANNOTATED = "ann"
+    #: ``x = value``: the expression is the value, slimmed (see :func:`_slim`).
+    VALUE = "value"
+
+
+class Declaration(NamedTuple):
+    """A module variable or instance attribute as a summary keeps it (read by field name)."""
+
+    kind: DeclarationKind
+    expr: ast.expr
 
 
 @dataclass
@@ -89,8 +107,8 @@ class ClassSummary:
     #: ``name: T = Field(alias="key")`` (also validation/serialization aliases): key -> field name.
     field_aliases: dict[str, str] = field(default_factory=dict)
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
-    instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: ``self.x`` attributes: their annotation, or the value assigned.
+    instance_attrs: dict[str, Declaration] = field(default_factory=dict)
     #: PEP 695 type parameters (``class Repo[T]:``), in order.
     type_params: tuple[str, ...] = ()
 
@@ -120,8 +138,8 @@ class ModuleSummary:
     type_checking_names: set[str] = field(default_factory=set)
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
-    #: Module-level names: ("ann", annotation) or ("value", assigned expression).
-    variables: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: Module-level names: their annotation, or the value assigned.
+    variables: dict[str, Declaration] = field(default_factory=dict)
     #: Read from an installed package (site-packages), not from the project.
     installed: bool = False
 
@@ -257,20 +275,18 @@ def _init_false(value: ast.expr | None) -> bool:
     )
 
 
-def _record(
-    table: dict[str, tuple[str, ast.expr]], conflicts: set[str], name: str, entry: tuple[str, ast.expr]
-) -> None:
+def _record(table: dict[str, Declaration], conflicts: set[str], name: str, entry: Declaration) -> None:
     """Keep one binding per name: an annotation wins; two different values cancel out."""
     if name in conflicts:
         return
     previous = table.get(name)
     if previous is None:
         table[name] = entry
-    elif previous[0] == "ann":
+    elif previous.kind is DeclarationKind.ANNOTATED:
         return
-    elif entry[0] == "ann":
+    elif entry.kind is DeclarationKind.ANNOTATED:
         table[name] = entry
-    elif ast.dump(previous[1]) != ast.dump(entry[1]):
+    elif ast.dump(previous.expr) != ast.dump(entry.expr):
         del table[name]
         conflicts.add(name)
 
@@ -371,8 +387,11 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 stack.extend(reversed(block))
 
 
+_ANNOTATED, _VALUE = DeclarationKind.ANNOTATED, DeclarationKind.VALUE
+
+
 def _collect_self_attrs(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, attrs: dict[str, tuple[str, ast.expr]], conflicts: set[str]
+    func: ast.FunctionDef | ast.AsyncFunctionDef, attrs: dict[str, Declaration], conflicts: set[str]
 ) -> None:
     args = [*func.args.posonlyargs, *func.args.args]
     if not args:
@@ -394,11 +413,11 @@ def _collect_self_attrs(
         ):
             continue
         if isinstance(stmt, ast.AnnAssign):
-            _record(attrs, conflicts, target.attr, ("ann", stmt.annotation))
+            _record(attrs, conflicts, target.attr, Declaration(_ANNOTATED, stmt.annotation))
         elif isinstance(value, ast.Name) and value.id in params:
-            _record(attrs, conflicts, target.attr, ("ann", params[value.id]))
+            _record(attrs, conflicts, target.attr, Declaration(_ANNOTATED, params[value.id]))
         elif value is not None:
-            _record(attrs, conflicts, target.attr, ("value", _slim(value, params)))
+            _record(attrs, conflicts, target.attr, Declaration(_VALUE, _slim(value, params)))
 
 
 def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:
@@ -434,9 +453,9 @@ def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) 
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 module.functions[stmt.name] = _function(stmt, module.name, module, method=False)
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                _record(module.variables, var_conflicts, stmt.target.id, ("ann", stmt.annotation))
+                _record(module.variables, var_conflicts, stmt.target.id, Declaration(_ANNOTATED, stmt.annotation))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                _record(module.variables, var_conflicts, stmt.targets[0].id, ("value", _slim(stmt.value)))
+                _record(module.variables, var_conflicts, stmt.targets[0].id, Declaration(_VALUE, _slim(stmt.value)))
             elif isinstance(stmt, ast.If):
                 checking = _is_type_checking(stmt.test)
                 visit(stmt.body, type_checking or checking)
@@ -710,10 +729,12 @@ class ProjectIndex:
             if head in module.functions:
                 return FunctionSymbol(module.functions[head], module) if len(rest) == 1 else None
             if head in module.variables:
-                kind, expr = module.variables[head]
+                declared = module.variables[head]
                 if len(rest) != 1:
                     return None
-                return AliasSymbol(expr, module) if kind == "value" else VariableSymbol(expr, module)
+                if declared.kind is DeclarationKind.VALUE:
+                    return AliasSymbol(declared.expr, module)
+                return VariableSymbol(declared.expr, module)
             if head in module.imports:
                 target = ".".join([module.imports[head], *rest[1:]])
                 if target == qualname:

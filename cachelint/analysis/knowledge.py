@@ -20,6 +20,7 @@ from cachelint.analysis.behaviour import Bodies, MethodBody, Wrapper, decorator_
 from cachelint.analysis.index import (
     ClassSummary,
     ClassSymbol,
+    DeclarationKind,
     Declared,
     FunctionSummary,
     FunctionSymbol,
@@ -667,10 +668,10 @@ class Knowledge:
             if attribute in item.fields:
                 return self._member_type(item.fields[attribute], item, binding)
             if attribute in item.instance_attrs:
-                kind, expr = item.instance_attrs[attribute]
-                if kind == "ann":
-                    return self._member_type(expr, item, binding)
-                return substitute(self.module_value_type(expr, self._namespace(item)), binding)
+                declared = item.instance_attrs[attribute]
+                if declared.kind is DeclarationKind.ANNOTATED:
+                    return self._member_type(declared.expr, item, binding)
+                return substitute(self.module_value_type(declared.expr, self._namespace(item)), binding)
             func = item.methods.get(attribute)
             if func is not None:
                 if func.is_property and func.returns is not None:
