@@ -38,6 +38,7 @@ from mypy.nodes import (
     Node,
     RefExpr,
     Statement,
+    StrExpr,
     TupleExpr,
     TypeInfo,
     Var,
@@ -78,7 +79,7 @@ class ModuleFacts:
     dict_accesses: list[DictAccess] = field(default_factory=list)
     #: ``AsyncMock(...)``-like calls (filtered by :mod:`.mocks`)
     mock_calls: list[CallExpr] = field(default_factory=list)
-    #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls
+    #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls, and ``patch("dotted.name", ...)``
     patch_calls: list[CallExpr] = field(default_factory=list)
     #: calls of a method (``receiver.name(...)``), for receivers mypy could not resolve
     member_calls: list[CallExpr] = field(default_factory=list)
@@ -258,6 +259,8 @@ class _Walker:
             if is_mock_factory(node):
                 facts.mock_calls.append(node)
             elif isinstance(callee, MemberExpr) and callee.name == "object" and _names_patch(callee.expr):
+                facts.patch_calls.append(node)
+            elif _names_patch(callee) and node.args and isinstance(node.args[0], StrExpr):
                 facts.patch_calls.append(node)
 
 
