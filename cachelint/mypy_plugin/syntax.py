@@ -73,7 +73,7 @@ class ModuleFacts:
     reads: dict[int, list[NameExpr]] = field(default_factory=dict)
     #: names, members and subscripts that are assigned to
     stores: set[int] = field(default_factory=set)
-    #: variable -> every value bound to it by name in this module (None: a binding
+    #: variable (or ``self.x`` attribute) -> every value bound to it in this module (None: a binding
     #: whose value is not one expression, such as a ``for`` target or an unpacking)
     bindings: dict[int, list[Expression | None]] = field(default_factory=dict)
     dict_accesses: list[DictAccess] = field(default_factory=list)
@@ -215,7 +215,7 @@ class _Walker:
 
     def _store(self, target: Expression, value: Expression | None = None) -> None:
         self.facts.stores.add(id(target))
-        if isinstance(target, NameExpr) and isinstance(target.node, Var):
+        if isinstance(target, (NameExpr, MemberExpr)) and isinstance(target.node, Var):
             self.facts.bindings.setdefault(id(target.node), []).append(value)
         if isinstance(target, (TupleExpr, ListExpr)):
             for item in target.items:

@@ -25,6 +25,7 @@ from mypy.nodes import (
     ARG_STAR2,
     CallExpr,
     Expression,
+    FakeInfo,
     FuncDef,
     Import,
     ImportFrom,
@@ -173,24 +174,32 @@ class _Resolver:
         built = self.value_class(receiver)
         if built is not None:
             return built
-        if found is None and isinstance(receiver, NameExpr) and isinstance(receiver.node, Var):
-            found = receiver.node.type
-        if found is None and isinstance(receiver, MemberExpr) and isinstance(receiver.expr, NameExpr):
-            function = self.facts.function.get(id(receiver))
-            if isinstance(function, FuncDef) and function.info is not None and function.arguments:
-                if receiver.expr.name == function.arguments[0].variable.name:
-                    symbol = function.info.get(receiver.name)
-                    if symbol is not None and isinstance(symbol.node, Var):
-                        found = symbol.node.type
+        variable = self.variable(receiver)
+        if found is None and variable is not None:
+            found = variable.type
         name = _missing_name(found)
         if name is None:
             return None
         name = self.imported_name(name)
-        if isinstance(receiver, NameExpr) and isinstance(receiver.node, Var) and self.is_module(name):
+        if variable is not None and self.is_module(name):
             # ``import redis`` leaves only the module's name in the type: the class is in
-            # the parameter's annotation as written, or in the value bound to the name.
-            name = self.annotated(receiver) or self.bound_class(receiver.node) or name
+            # the parameter's annotation as written, or in the values bound to the name.
+            annotated = self.annotated(receiver) if isinstance(receiver, NameExpr) else None
+            name = annotated or self.bound_class(variable) or name
         return catalogue.INSTANCES.get(name, name)
+
+    def variable(self, receiver: Expression) -> Var | None:
+        """The variable a name, or a ``self.x`` attribute in a method, stands for."""
+        if isinstance(receiver, NameExpr) and isinstance(receiver.node, Var):
+            return receiver.node
+        if isinstance(receiver, MemberExpr) and isinstance(receiver.expr, NameExpr):
+            function = self.facts.function.get(id(receiver))
+            if isinstance(function, FuncDef) and function.arguments and not isinstance(function.info, FakeInfo):
+                if receiver.expr.name == function.arguments[0].variable.name:  # a method's self
+                    symbol = function.info.get(receiver.name)
+                    if symbol is not None and isinstance(symbol.node, Var):
+                        return symbol.node
+        return None
 
     def is_module(self, name: str) -> bool:
         return not (catalogue.client(name) or name in catalogue.INSTANCES or unresolved_kind(self.state, name))
@@ -207,11 +216,13 @@ class _Resolver:
             return f"{base}.{expr.name}" if base is not None else None
         return None
 
-    def value_class(self, value: Expression) -> str | None:
+    def value_class(self, value: Expression, depth: int = 0) -> str | None:
         """The catalogued or configured class a value is built as: ``diskcache.Cache(...)``,
         ``redis.Redis.from_url(...)``, ``make_region().configure(...)``, ``caches["default"]``."""
         if isinstance(value, IndexExpr):
             return catalogue.REGISTRIES.get(self.dotted(value.base) or "")
+        if isinstance(value, NameExpr) and isinstance(value.node, Var) and depth < 3:
+            return self.annotated(value) or self.bound_class(value.node, depth + 1)  # self._redis = client
         if not isinstance(value, CallExpr):
             return None
         callee = value.callee
@@ -222,15 +233,15 @@ class _Resolver:
             if not self.is_module(name):
                 return name
         if isinstance(callee, MemberExpr):
-            owner = self.value_class(callee.expr)
+            owner = self.value_class(callee.expr, depth + 1)
             if owner is not None and catalogue.returns_self(owner, callee.name):
                 return owner
         return None
 
-    def bound_class(self, var: Var) -> str | None:
+    def bound_class(self, var: Var, depth: int = 0) -> str | None:
         """The class of every value bound to ``var`` in this module, when they agree."""
         values = self.facts.bindings.get(id(var), [])
-        classes = {self.value_class(value) if value is not None else None for value in values}
+        classes = {self.value_class(value, depth) if value is not None else None for value in values}
         return classes.pop() if len(classes) == 1 else None
 
     def annotated(self, receiver: NameExpr) -> str | None:

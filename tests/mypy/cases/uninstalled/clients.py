@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import diskcache
 import redis
 import redis.asyncio as aioredis
@@ -32,3 +34,15 @@ async def built_here(folder: str) -> None:
     disk = diskcache.Cache(folder)
     disk.get("k")  # E: synchronous Cache.get() called on 'disk' inside async def built_here blocks the event loop; use AsyncCacheManager (optionally with offload=True) or asyncio.to_thread  [cachelint-blocking-call]
     await caches["default"].get("k")  # E: `await` on synchronous BaseCache.get() called on 'caches["default"]'; wrap the cache in cachelint.runtime.AsyncCacheManager and await its typed methods, or drop the `await`  [cachelint-await-sync]
+
+
+class Store:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    async def load(self, key: str) -> None:
+        await self._redis.get(key)  # E: `await` on synchronous Redis.get() called on 'self._redis'; wrap the cache in cachelint.runtime.AsyncCacheManager and await its typed methods, or drop the `await`  [cachelint-await-sync]
+
+
+async def not_a_method(holder: Any) -> None:
+    await holder.client.get("k")
