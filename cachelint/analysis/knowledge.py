@@ -68,7 +68,7 @@ TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAd
 ADAPTER_METHODS = frozenset({"validate_python", "validate_json", "validate_strings"})
 _GENERIC_BASES = frozenset({"typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
 #: Bindings of a class's type parameters: TypeVar qualname -> argument.
-Binding = dict[str, Ty]
+TypeArgs = dict[str, Ty]
 
 CacheKind = Literal["sync", "async"]
 
@@ -158,7 +158,7 @@ class Knowledge:
         self._bodies = Bodies()
         self._bases: dict[str, tuple[tuple[str, tuple[Ty, ...]], ...]] = {}
         self._params: dict[str, tuple[TypeVarT, ...]] = {}
-        self._typed: dict[tuple[str, tuple[Ty, ...]], list[tuple[ClassSummary | str, Binding]]] = {}
+        self._typed: dict[tuple[str, tuple[Ty, ...]], list[tuple[ClassSummary | str, TypeArgs]]] = {}
         self._generation = index.generation
 
     def close(self) -> None:
@@ -544,7 +544,7 @@ class Knowledge:
         self._params[cls.qualname] = found
         return found
 
-    def _bind(self, cls: ClassSummary, args: tuple[Ty, ...]) -> Binding:
+    def _bind(self, cls: ClassSummary, args: tuple[Ty, ...]) -> TypeArgs:
         params = self.type_params(cls)
         if not params or not args:
             return {}  # a bare generic: its type variables stay unbound (unknown)
@@ -552,7 +552,7 @@ class Knowledge:
             return {param.qualname: ANY for param in params}
         return {param.qualname: arg for param, arg in zip(params, args, strict=True)}
 
-    def typed_ancestry(self, qualname: str, args: tuple[Ty, ...] = ()) -> list[tuple[ClassSummary | str, Binding]]:
+    def typed_ancestry(self, qualname: str, args: tuple[Ty, ...] = ()) -> list[tuple[ClassSummary | str, TypeArgs]]:
         """:meth:`ProjectIndex.ancestors` with each class's type parameters bound.
 
         ``class UserRepo(Repository[User])`` binds ``Repository``'s ``T`` to
@@ -565,13 +565,13 @@ class Knowledge:
             found = self._typed[key] = self._typed_ancestry(qualname, args)
         return found
 
-    def _typed_ancestry(self, qualname: str, args: tuple[Ty, ...]) -> list[tuple[ClassSummary | str, Binding]]:
+    def _typed_ancestry(self, qualname: str, args: tuple[Ty, ...]) -> list[tuple[ClassSummary | str, TypeArgs]]:
         summary = self.index.class_summary(qualname)
         if summary is None:
             return [(qualname, {})]
-        out: list[tuple[ClassSummary | str, Binding]] = []
+        out: list[tuple[ClassSummary | str, TypeArgs]] = []
         seen: set[str] = set()
-        stack: list[tuple[ClassSummary | str, Binding, int]] = [(summary, self._bind(summary, args), 0)]
+        stack: list[tuple[ClassSummary | str, TypeArgs, int]] = [(summary, self._bind(summary, args), 0)]
         while stack:
             item, binding, depth = stack.pop()
             key = item.qualname if isinstance(item, ClassSummary) else item
@@ -581,7 +581,7 @@ class Knowledge:
             out.append((item, binding))
             if isinstance(item, str):
                 continue
-            pending: list[tuple[ClassSummary | str, Binding, int]] = []
+            pending: list[tuple[ClassSummary | str, TypeArgs, int]] = []
             for name, base_args in self._class_bases(item):
                 base = self.index.class_summary(name)
                 if base is None:
@@ -643,7 +643,7 @@ class Knowledge:
 
     def _init_of(
         self, qualname: str, params: tuple[TypeVarT, ...]
-    ) -> tuple[FunctionSummary, ClassSummary, Binding] | None:
+    ) -> tuple[FunctionSummary, ClassSummary, TypeArgs] | None:
         """The ``__init__`` a generic class's instances run, with the class that defines it and
         that class's type parameters bound to ``qualname``'s own; None when it is not readable."""
         for item, binding in self.typed_ancestry(qualname, params):
@@ -654,7 +654,7 @@ class Knowledge:
                 return init, item, binding
         return None
 
-    def _member_type(self, annotation: ast.expr, cls: ClassSummary, binding: Binding) -> Ty | None:
+    def _member_type(self, annotation: ast.expr, cls: ClassSummary, binding: TypeArgs) -> Ty | None:
         return substitute(self.resolver.resolve(annotation, self._namespace(cls)), binding)
 
     # -- attributes ----------------------------------------------------------
