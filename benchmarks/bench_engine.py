@@ -203,11 +203,124 @@ def speed(corpus: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+#: Issue 10's constraint: the engine's cold CPU time rises at most this much over 0.1.
+COLD_GOAL = 1.10
+FIXTURES = REPO / "tests" / "fixtures"
+
+#: Run by each tree's own interpreter (0.1 has no helper for it): CPU time of ``check_tree``
+#: over trees parsed before the clock starts, settings loaded before it too.
+_CPU_WORKER = r"""
+import ast, gc, inspect, json, sys, time, warnings
+from pathlib import Path
+from cachelint.analysis import check_tree
+from cachelint.config import load_settings
+
+warnings.simplefilter("ignore")
+with_source = "source" in inspect.signature(check_tree).parameters
+items = []
+for name in sys.stdin.read().splitlines():
+    path = Path(name)
+    data = path.read_bytes()
+    try:
+        tree = ast.parse(data, filename=name)
+    except (SyntaxError, ValueError):
+        continue
+    items.append((path, data, tree, load_settings(path.parent)))
+gc.collect()
+gc.freeze()
+start = time.process_time()
+for path, data, tree, settings in items:
+    if with_source:
+        check_tree(tree, path, settings, source=data)
+    else:
+        check_tree(tree, path, settings)
+print(json.dumps({"cpu": time.process_time() - start, "files": len(items)}))
+"""
+
+
+def _cpu_round(repo: Path, files: Sequence[Path]) -> float:
+    python = repo / ".venv" / "bin" / "python"
+    completed = subprocess.run(
+        [str(python if python.exists() else sys.executable), "-c", _CPU_WORKER],
+        input="\n".join(str(path) for path in files),
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "CACHELINT_DEBUG")},
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"CPU worker in {repo} failed: {completed.stderr.strip()[-500:]}")
+    return float(json.loads(completed.stdout.strip().splitlines()[-1])["cpu"])
+
+
+def skipped_share(files: Sequence[Path]) -> tuple[int, int]:
+    """(files the relevance pre-filter skips, files checked), in this process."""
+    from cachelint.analysis import analyse
+    from cachelint.config import load_settings
+
+    skipped = checked = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data, filename=str(path))
+        except (SyntaxError, ValueError):
+            continue
+        result = analyse(tree, path, load_settings(path.parent), source=data)
+        checked += 1
+        skipped += result.model is None and not result.errors
+    return skipped, checked
+
+
+def versus(base: Path, files: Sequence[Path], rounds: int = 3) -> dict[str, Any]:
+    """Engine cold CPU time of this tree against ``base`` (0.1), alternating which goes first."""
+    mine: list[float] = []
+    theirs: list[float] = []
+    for round_ in range(rounds):
+        order = [(REPO, mine), (base, theirs)]
+        if round_ % 2 == 0:
+            order.reverse()
+        for repo, into in order:
+            into.append(_cpu_round(repo, files))
+    ratio = timing.ratio(mine, theirs)
+    return {"files": len(files), "base": theirs, "now": mine, "ratio": ratio, "goal": COLD_GOAL}
+
+
+def _versus_report(base: Path, corpus: Path | None, rounds: int) -> int:
+    sets = [("fixtures", sorted(FIXTURES.rglob("*.py")))]
+    if corpus is not None:
+        sets.insert(0, ("corpus", python_files(corpus)))
+    print("set       files  skipped  0.1 CPU (rounds)             now CPU (rounds)             ratio   goal    met?")
+    for name, files in sets:
+        result = versus(base, files, rounds)
+        skipped, checked = skipped_share(files)
+        shown = {key: " ".join(f"{value:.2f}" for value in result[key]) for key in ("base", "now")}
+        print(
+            f"{name:9} {checked:5}  {skipped / max(checked, 1):6.0%}   {shown['base']:28} {shown['now']:28}"
+            f" {result['ratio']:.3f}×  ≤ {COLD_GOAL:.2f}×  {'yes' if result['ratio'] <= COLD_GOAL else 'NO'}",
+            flush=True,
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="cachelint engine accuracy and speed on the corpus")
     parser.add_argument("--speed-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--engine-first", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--versus",
+        type=Path,
+        metavar="BASE",
+        help="engine cold CPU time against the checkout BASE (with its own .venv), on the corpus and the fixtures",
+    )
+    parser.add_argument("--corpus", type=Path, help="the real-package corpus (default: $CACHELINT_CORPUS)")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.versus is not None:
+        corpus = args.corpus or (Path(os.environ["CACHELINT_CORPUS"]) if os.environ.get("CACHELINT_CORPUS") else None)
+        return _versus_report(args.versus, corpus, args.rounds)
     if args.speed_worker is not None:
         print(json.dumps(_speed_worker(args.speed_worker, args.engine_first)))
         return 0

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cachelint import rules
+from cachelint.signatures import parse_signature_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -177,8 +178,6 @@ def _bool(value: object, key: str, where: str) -> bool:
 def _signatures(value: object, key: str, where: str) -> Mapping[str, str]:
     if not isinstance(value, dict):
         raise ConfigError(f'{where}: \'{key}\' must be a table of "Class.method" = "(params)", got {_shown(value)}')
-    from cachelint.analysis.signature import parse_signature_text
-
     out: dict[str, str] = {}
     for name, sig in value.items():
         if not isinstance(sig, str) or "." not in name:

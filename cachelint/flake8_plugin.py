@@ -124,7 +124,8 @@ class CacheLintChecker:
         if self._excluded():
             return
         lines = self.lines
-        result = analyse(self.tree, self.filename, settings)
+        # The text lets the engine's pre-filter test words without walking the tree.
+        result = analyse(self.tree, self.filename, settings, source="".join(lines))
         for diagnostic in result.diagnostics:
             line = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else ""
             yield diagnostic.line, char_column(line, diagnostic.col), diagnostic.text(), type(self)

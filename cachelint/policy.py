@@ -667,6 +667,95 @@ def consumes_awaitable(qualname: str | None, method: str | None = None, owner: s
     return method in AWAITABLE_CONSUMER_METHODS and owner is not None and owner in AWAITABLE_CONSUMER_OWNERS
 
 
+#: Calls in a plain ``def``'s ``return`` that hand back an awaitable
+#: (``return loop.run_in_executor(...)``): such a method is not judged synchronous.
+AWAITABLE_MAKERS = frozenset(
+    {
+        "run_in_executor",
+        "create_task",
+        "ensure_future",
+        "to_thread",
+        "gather",
+        "wrap_future",
+        "run_coroutine_threadsafe",
+        "create_future",
+        "shield",
+        "wait_for",
+    }
+)
+
+
+# -- blocking I/O (CLT104) ----------------------------------------------------------
+
+# CLT104 reports a sync cache call in a coroutine only when the method reaches
+# a store, so a key builder is not reported.  A method reaches one when its body
+# calls file, network or process I/O, or another method that does.
+
+#: Qualified callees (prefixes end in ".") that do blocking I/O.
+IO_CALLS = (
+    "builtins.open",
+    "io.open",
+    "os.",
+    "shutil.",
+    "socket.",
+    "sqlite3.",
+    "requests.",
+    "urllib.request.",
+    "http.client.",
+    "subprocess.",
+    "time.sleep",
+    "pickle.load",
+    "pickle.dump",
+    "json.load",
+    "json.dump",
+    "boto3.",
+    "psycopg2.",
+    "pymysql.",
+)
+#: Method names that only paths and files have: calling one is file I/O whatever the receiver.
+FILE_METHODS = frozenset(
+    {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "iterdir", "rglob"}
+)
+#: Classes whose :data:`PATH_IO` methods touch the file system.
+PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+#: Methods of ``pathlib.Path`` that touch the file system.
+PATH_IO = frozenset(
+    {
+        "open",
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "unlink",
+        "exists",
+        "mkdir",
+        "iterdir",
+        "glob",
+        "rglob",
+        "stat",
+        "touch",
+        "rename",
+        "replace",
+    }
+)
+
+
+def is_io_call(qualname: str) -> bool:
+    """Whether calling the function (or ``Class.method``) ``qualname`` does blocking I/O."""
+    return any(qualname == p or (p.endswith(".") and qualname.startswith(p)) for p in IO_CALLS)
+
+
+def is_io_method(owner: str, method: str) -> bool:
+    """Whether ``method`` called on an instance of the class ``owner`` does blocking I/O
+    (``self.session.get(...)`` on a ``requests.Session``, ``self.path.exists()``)."""
+    return is_io_call(f"{owner}.{method}") or (owner in PATH_CLASSES and method in PATH_IO)
+
+
+# -- what a cache is ----------------------------------------------------------------
+
+#: Methods whose result, from a sync cache with an untyped return, is a raw cached
+#: value: the sources that CLT103 follows.
+CACHE_GETTERS = frozenset({"get"})
 #: Methods that read a store: with one of :data:`STORE_METHODS`, a class is a cache by structure.
 GET_METHODS = frozenset({"get"})
 #: Methods that write or drop an entry.
@@ -708,12 +797,7 @@ def is_cache_name(qualname: str) -> bool:
 def judged_method(name: str, *, named: bool) -> bool:
     """Whether :func:`structural_kind` looks at a method: the data methods, and for a class
     named like a cache (``named``) every public one.  An engine may describe only these."""
-    return (
-        name in GET_METHODS
-        or name in STORE_METHODS
-        or name in HTTP_METHODS
-        or (named and not name.startswith("_"))
-    )
+    return name in GET_METHODS or name in STORE_METHODS or name in HTTP_METHODS or (named and not name.startswith("_"))
 
 
 def structural_kind(cls: ClassFacts) -> CacheKind | None:
@@ -791,6 +875,7 @@ def catalogued_method(cls: ClassFacts, method: str) -> catalogue.ClientMethod | 
 __all__ = [
     "ATTRS_DECORATORS",
     "AWAITABLE_CONSUMER_OWNERS",
+    "AWAITABLE_MAKERS",
     "BUILTIN_VALUE_METHODS",
     "CAST_CALLS",
     "COERCIONS",
@@ -846,4 +931,11 @@ __all__ = [
     "method_is_sync",
     "model_key_advice",
     "structural_kind",
+    "CACHE_GETTERS",
+    "FILE_METHODS",
+    "IO_CALLS",
+    "PATH_CLASSES",
+    "PATH_IO",
+    "is_io_call",
+    "is_io_method",
 ]

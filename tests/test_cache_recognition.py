@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from cachelint import catalogue
-from cachelint.analysis.signature import parse_signature_text
 from cachelint.policy import ClassFacts, MethodFacts, cache_kind, method_is_sync
+from cachelint.signatures import parse_signature_text
 
 
 def _cls(name: str, *methods: MethodFacts, bases: tuple[str, ...] = ()) -> ClassFacts:

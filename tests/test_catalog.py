@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from expectations import expectations
 
-from cachelint import rules
+from cachelint import docs, rules
+from cachelint.analysis import check_source
+from cachelint.analysis.checks import registered
+from cachelint.analysis.context import Context
+from cachelint.config import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -77,3 +81,46 @@ def test_fixtures_cover_every_rule_with_at_least_as_many_negatives() -> None:
         rule_positives = sum(1 for path in files for e in expectations(path) if e.code == rule.code)
         negatives = sum(_functions(path) for path in ok_files)
         assert negatives >= rule_positives, f"{rule.code}: {negatives} negative cases < {rule_positives} positives"
+
+
+def _codes_of(source: str, path: Path) -> set[str]:
+    path.write_text(source, encoding="utf-8")
+    return {d.code for d in check_source(source, path, load_settings(path))}
+
+
+@pytest.mark.parametrize("rule", rules.ACTIVE, ids=[rule.code for rule in rules.ACTIVE])
+def test_example_reports_the_rule_and_use_instead_does_not(rule: rules.Rule, tmp_path: Path) -> None:
+    """Fixit's VALID/INVALID: the page's example is a true positive, its fix a true negative."""
+    example = _codes_of(f"{rules.EXAMPLE_SETUP}\n{rule.example}\n", tmp_path / "example.py")
+    assert rule.code in example, f"{rule.code}'s example reports {sorted(example)}"
+    fixed = _codes_of(f"{rules.EXAMPLE_SETUP}\n{rule.use_instead}\n", tmp_path / "use_instead.py")
+    assert rule.code not in fixed, f"{rule.code}'s use_instead still reports it"
+
+
+def test_every_rule_has_a_registered_check_and_every_check_a_rule() -> None:
+    checks = registered()
+    reported = {rule.code for item in checks for rule in item.rules}
+    assert reported == {rule.code for rule in rules.ACTIVE}
+    for item in checks:
+        assert item.check.__module__.startswith("cachelint.analysis.checks."), item
+
+
+def test_every_rule_defined_in_the_catalog_module_is_in_the_catalog() -> None:
+    defined = [value for name, value in vars(rules).items() if isinstance(value, rules.Rule)]
+    assert sorted(rule.code for rule in defined) == sorted(rule.code for rule in rules.CATALOG)
+    assert [rule.code for rule in rules.CATALOG] == sorted(rule.code for rule in rules.CATALOG)
+
+
+def test_mypy_table_is_generated_in_place() -> None:
+    page = (ROOT / docs.MYPY_DOC).read_text(encoding="utf-8")
+    assert docs.splice(page, docs.render_mypy_table(), docs.MYPY_TABLE_START, docs.MYPY_TABLE_END) == page
+
+
+def test_report_builds_the_diagnostic_and_names_missing_arguments() -> None:
+    node = ast.parse("cache.get(key)").body[0]
+    assert isinstance(node, ast.Expr)
+    found = Context.report(node.value, rules.CLT101, None, receiver="cache", cls="Cache", method="get")
+    assert (found.line, found.col, found.end_line, found.end_col, found.code) == (1, 0, 1, 14, "CLT101")
+    assert found.message.startswith("`await` on synchronous Cache.get() called on 'cache'")
+    with pytest.raises(TypeError, match=r"CLT101 needs message arguments \['method'\]"):
+        Context.report(node.value, rules.CLT101, receiver="cache", cls="Cache")

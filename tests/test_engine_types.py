@@ -332,8 +332,18 @@ async def use(repo: Repo[Item], items: ItemRepo, ctx: Ctx[Deps]) -> None:
     repo.find(1).get("name")
     items.find(1)["name"]
     await ctx.deps.cache.get("t", "k")
+
+
+class Models[M]:
+    def __init__(self, model: type[M]) -> None: ...
+    def get(self, key: int) -> M | None: ...
+
+
+def constructed() -> None:
+    Models(Item).get(1).get("name")
+    Models(dict).get(1).get("name")
 """
-PEP695_EXPECTED = [(35, "CLT106"), (36, "CLT106"), (37, "CLT101")]
+PEP695_EXPECTED = [(35, "CLT106"), (36, "CLT106"), (37, "CLT101"), (46, "CLT106")]
 
 
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 syntax needs Python 3.12")

@@ -2,7 +2,8 @@
 
 Public entry points: :func:`analyse` (diagnostics plus the check failures
 front ends must report), :func:`check_tree`, :func:`check_source`, and the
-:class:`Diagnostic` / :class:`FixHint` / :class:`EngineError` they return.
+:class:`Diagnostic` / :class:`FixHint` / :class:`EngineError` they return;
+:func:`debug_enabled`, the one reading of ``CACHELINT_DEBUG``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cachelint.analysis.engine import (
     analyse,
     check_source,
     check_tree,
+    debug_enabled,
     knowledge_for,
 )
 
@@ -27,5 +29,6 @@ __all__ = [
     "analyse",
     "check_source",
     "check_tree",
+    "debug_enabled",
     "knowledge_for",
 ]

@@ -24,74 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cachelint.policy import DecoratorEffect
+from cachelint.policy import AWAITABLE_MAKERS, FILE_METHODS, DecoratorEffect, is_io_call
 
 _TREES = 16
 _MAX_BYTES = 2_000_000
-#: Calls in a ``return`` that hand back an awaitable from a plain ``def``.
-_AWAITABLE_MAKERS = frozenset(
-    {
-        "run_in_executor",
-        "create_task",
-        "ensure_future",
-        "to_thread",
-        "gather",
-        "wrap_future",
-        "run_coroutine_threadsafe",
-        "create_future",
-        "shield",
-        "wait_for",
-    }
-)
-#: Qualified callees (prefixes end in ".") that do blocking I/O.
-IO_CALLS = (
-    "builtins.open",
-    "io.open",
-    "os.",
-    "shutil.",
-    "socket.",
-    "sqlite3.",
-    "requests.",
-    "urllib.request.",
-    "http.client.",
-    "subprocess.",
-    "time.sleep",
-    "pickle.load",
-    "pickle.dump",
-    "json.load",
-    "json.dump",
-    "boto3.",
-    "psycopg2.",
-    "pymysql.",
-)
-#: Method names that only paths and files have: calling one is file I/O whatever the receiver.
-FILE_METHODS = frozenset(
-    {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "iterdir", "rglob"}
-)
-#: Methods of ``pathlib.Path`` that touch the file system.
-PATH_IO = frozenset(
-    {
-        "open",
-        "read_text",
-        "read_bytes",
-        "write_text",
-        "write_bytes",
-        "unlink",
-        "exists",
-        "mkdir",
-        "iterdir",
-        "glob",
-        "rglob",
-        "stat",
-        "touch",
-        "rename",
-        "replace",
-    }
-)
-
-
-def is_io_call(qualname: str) -> bool:
-    return any(qualname == p or (p.endswith(".") and qualname.startswith(p)) for p in IO_CALLS)
 
 
 @dataclass(frozen=True)
@@ -186,7 +122,7 @@ def _callee_name(call: ast.Call) -> str | None:
 def may_return_awaitable(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A plain ``def`` whose returns include a call known to make an awaitable."""
     for value in _returned_names(func):
-        if isinstance(value, ast.Call) and _callee_name(value) in _AWAITABLE_MAKERS:
+        if isinstance(value, ast.Call) and _callee_name(value) in AWAITABLE_MAKERS:
             return True
     return False
 
@@ -280,4 +216,4 @@ def method_body(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify: Callable[
     return MethodBody(frozenset(self_calls), frozenset(attr_calls), io, unannotated and may_return_awaitable(func))
 
 
-__all__ = ["Bodies", "MethodBody", "Wrapper", "decorator_wrapper", "is_io_call", "may_return_awaitable", "method_body"]
+__all__ = ["Bodies", "MethodBody", "Wrapper", "decorator_wrapper", "may_return_awaitable", "method_body"]

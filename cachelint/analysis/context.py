@@ -1,17 +1,18 @@
 """What a check sees: the file's semantic model, class knowledge and settings, plus helpers
-every check shares (source text of a node, the enclosing function, the model class a
-value should be)."""
+every check shares (reporting a finding, source text of a node, the enclosing function,
+the model class a value should be)."""
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
 
-from cachelint.analysis.diagnostic import Shape
+from cachelint.analysis.diagnostic import Diagnostic, FixHint, ModelKeyHint, Shape
 from cachelint.analysis.knowledge import Knowledge
 from cachelint.analysis.semantic import FileModel, Scope
 from cachelint.analysis.types import Inst, Ty, element_type, without_none
 from cachelint.config import Settings
+from cachelint.rules import Rule
 
 _MAX_SOURCE = 60
 
@@ -21,6 +22,26 @@ class Context:
     model: FileModel
     knowledge: Knowledge
     settings: Settings
+
+    @staticmethod
+    def report(
+        node: ast.expr | ast.stmt | ast.keyword | ast.arg,
+        rule: Rule,
+        fix: FixHint | ModelKeyHint | None = None,
+        /,
+        **args: str,
+    ) -> Diagnostic:
+        """A finding of ``rule`` spanning ``node``, with the named values its message needs.
+
+        ``fix`` is positional-only so that a message may name a value ``fix`` too
+        (CLT103's does).  Arguments missing from the rule's template raise here, in
+        the check, where the engine names the check that failed, not later in a
+        front end that renders the message.
+        """
+        missing = rule.fields - args.keys()
+        if missing:
+            raise TypeError(f"{rule.code} needs message arguments {sorted(missing)}")
+        return Diagnostic(node.lineno, node.col_offset, rule.code, args, fix, node.end_lineno, node.end_col_offset)
 
     @staticmethod
     def source(node: ast.AST) -> str:

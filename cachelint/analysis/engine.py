@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cachelint.analysis import prefilter
 from cachelint.analysis.checks import registry
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
@@ -51,8 +52,18 @@ def knowledge_for(settings: Settings) -> Knowledge:
     return found
 
 
-def _debug() -> bool:
-    return os.environ.get("CACHELINT_DEBUG", "") not in ("", "0")
+#: The environment variable that makes internal errors raise instead of being reported.
+DEBUG_VARIABLE = "CACHELINT_DEBUG"
+
+
+def debug_enabled() -> bool:
+    """Whether ``CACHELINT_DEBUG`` asks for internal errors to raise (the test suite sets it).
+
+    The one reading of the flag: the engine, and every front end that turns an
+    internal error into a line (CLI, flake8 adapter), ask here.  Read on each
+    call, not once, so a test or a long-lived host can change it.
+    """
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
 
 
 #: The code front ends print an :class:`EngineError` under: not a rule, never selectable away by the catalog.
@@ -86,7 +97,8 @@ class EngineResult:
     #: sources read in this process: a superset of what this file's check read.
     external: tuple[str, ...] = ()
     #: The file's model, for a front end that goes on to rewrite the file (the
-    #: codemod) and must not build a second one; ``None`` when it failed.
+    #: codemod) and must not build a second one; ``None`` when it failed or the
+    #: relevance pre-filter skipped the file (no rule can report there).
     model: FileModel | None = None
 
 
@@ -150,9 +162,12 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
     knowledge = knowledge_for(settings)
     try:
         module = knowledge.index.file_module(tree, Path(path), source)
+        if not prefilter.relevant(tree, module, knowledge, source):  # no rule can report here
+            result.external = _installed_files(knowledge.index, module.name)
+            return result
         model = FileModel(tree, module, knowledge).build()
     except Exception as error:  # RecursionError included: no model, so no check can run
-        if _debug():
+        if debug_enabled():
             raise
         result.errors.append(EngineError("file model", _describe(error)))
         return result
@@ -170,7 +185,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
                 for diagnostic in check(ctx, visit):
                     found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
             except Exception as error:
-                if _debug():
+                if debug_enabled():
                     raise
                 name = _name(check)
                 node = visit.node
@@ -183,7 +198,7 @@ def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: 
             for diagnostic in file_check(ctx):
                 found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
         except Exception as error:
-            if _debug():
+            if debug_enabled():
                 raise
             failed.setdefault(_name(file_check), EngineError(_name(file_check), _describe(error)))
     result.diagnostics = sorted(found.values(), key=lambda d: (d.line, d.col, d.code))

@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
-from cachelint.analysis.signature import Signature
+from cachelint.signatures import Signature
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _MAX_HOPS = 16
@@ -49,6 +51,22 @@ _TABLED_PACKAGES = frozenset(
 _TYPED_CALLS = frozenset({"TypeVar", "TypeAdapter", "cast"})
 
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+
+
+class DeclarationKind(str, enum.Enum):
+    """How a summarised name (a module variable, a ``self.x`` attribute) got its type."""
+
+    #: ``x: T`` (or ``self.x = param`` with ``param: T``): the expression is the annotation.
+    ANNOTATED = "ann"
+    #: ``x = value``: the expression is the value, slimmed (see :func:`_slim`).
+    VALUE = "value"
+
+
+class Declaration(NamedTuple):
+    """A module variable or instance attribute as a summary keeps it (read by field name)."""
+
+    kind: DeclarationKind
+    expr: ast.expr
 
 
 @dataclass
@@ -89,8 +107,8 @@ class ClassSummary:
     #: ``name: T = Field(alias="key")`` (also validation/serialization aliases): key -> field name.
     field_aliases: dict[str, str] = field(default_factory=dict)
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    #: ``self.x`` attributes: ("ann", annotation) or ("value", assigned expression).
-    instance_attrs: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: ``self.x`` attributes: their annotation, or the value assigned.
+    instance_attrs: dict[str, Declaration] = field(default_factory=dict)
     #: PEP 695 type parameters (``class Repo[T]:``), in order.
     type_params: tuple[str, ...] = ()
 
@@ -120,8 +138,8 @@ class ModuleSummary:
     type_checking_names: set[str] = field(default_factory=set)
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
-    #: Module-level names: ("ann", annotation) or ("value", assigned expression).
-    variables: dict[str, tuple[str, ast.expr]] = field(default_factory=dict)
+    #: Module-level names: their annotation, or the value assigned.
+    variables: dict[str, Declaration] = field(default_factory=dict)
     #: Read from an installed package (site-packages), not from the project.
     installed: bool = False
 
@@ -148,12 +166,48 @@ class ModuleSummary:
         return None
 
 
-Symbol = (
-    tuple[str, ClassSummary, ModuleSummary]
-    | tuple[str, FunctionSummary, ModuleSummary]
-    | tuple[str, ast.expr, ModuleSummary]
-    | tuple[str, ModuleSummary, ModuleSummary]
-)
+@dataclass(frozen=True, slots=True)
+class ClassSymbol:
+    """A name that denotes a class the index has read."""
+
+    summary: ClassSummary
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSymbol:
+    """A name that denotes a module-level function the index has read."""
+
+    summary: FunctionSummary
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSymbol:
+    """A name that denotes a module (``module`` is that module)."""
+
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSymbol:
+    """A module-level name declared with an annotation: ``expr`` is the annotation."""
+
+    expr: ast.expr
+    module: ModuleSummary
+
+
+@dataclass(frozen=True, slots=True)
+class AliasSymbol:
+    """A module-level name bound by assignment: ``expr`` is the value, as the summary keeps it
+    (``CM = CacheManager``, ``T = TypeVar("T")``, ``cache = CacheManager()``)."""
+
+    expr: ast.expr
+    module: ModuleSummary
+
+
+#: What a qualified name denotes in the project (see :meth:`ProjectIndex.lookup`).
+Symbol = ClassSymbol | FunctionSymbol | ModuleSymbol | VariableSymbol | AliasSymbol
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str | None:
@@ -221,20 +275,18 @@ def _init_false(value: ast.expr | None) -> bool:
     )
 
 
-def _record(
-    table: dict[str, tuple[str, ast.expr]], conflicts: set[str], name: str, entry: tuple[str, ast.expr]
-) -> None:
+def _record(table: dict[str, Declaration], conflicts: set[str], name: str, entry: Declaration) -> None:
     """Keep one binding per name: an annotation wins; two different values cancel out."""
     if name in conflicts:
         return
     previous = table.get(name)
     if previous is None:
         table[name] = entry
-    elif previous[0] == "ann":
+    elif previous.kind is DeclarationKind.ANNOTATED:
         return
-    elif entry[0] == "ann":
+    elif entry.kind is DeclarationKind.ANNOTATED:
         table[name] = entry
-    elif ast.dump(previous[1]) != ast.dump(entry[1]):
+    elif ast.dump(previous.expr) != ast.dump(entry.expr):
         del table[name]
         conflicts.add(name)
 
@@ -335,8 +387,11 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 stack.extend(reversed(block))
 
 
+_ANNOTATED, _VALUE = DeclarationKind.ANNOTATED, DeclarationKind.VALUE
+
+
 def _collect_self_attrs(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, attrs: dict[str, tuple[str, ast.expr]], conflicts: set[str]
+    func: ast.FunctionDef | ast.AsyncFunctionDef, attrs: dict[str, Declaration], conflicts: set[str]
 ) -> None:
     args = [*func.args.posonlyargs, *func.args.args]
     if not args:
@@ -358,11 +413,11 @@ def _collect_self_attrs(
         ):
             continue
         if isinstance(stmt, ast.AnnAssign):
-            _record(attrs, conflicts, target.attr, ("ann", stmt.annotation))
+            _record(attrs, conflicts, target.attr, Declaration(_ANNOTATED, stmt.annotation))
         elif isinstance(value, ast.Name) and value.id in params:
-            _record(attrs, conflicts, target.attr, ("ann", params[value.id]))
+            _record(attrs, conflicts, target.attr, Declaration(_ANNOTATED, params[value.id]))
         elif value is not None:
-            _record(attrs, conflicts, target.attr, ("value", _slim(value, params)))
+            _record(attrs, conflicts, target.attr, Declaration(_VALUE, _slim(value, params)))
 
 
 def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) -> ModuleSummary:
@@ -398,9 +453,9 @@ def summarize(tree: ast.Module, name: str, path: Path | None, is_package: bool) 
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 module.functions[stmt.name] = _function(stmt, module.name, module, method=False)
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                _record(module.variables, var_conflicts, stmt.target.id, ("ann", stmt.annotation))
+                _record(module.variables, var_conflicts, stmt.target.id, Declaration(_ANNOTATED, stmt.annotation))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                _record(module.variables, var_conflicts, stmt.targets[0].id, ("value", _slim(stmt.value)))
+                _record(module.variables, var_conflicts, stmt.targets[0].id, Declaration(_VALUE, _slim(stmt.value)))
             elif isinstance(stmt, ast.If):
                 checking = _is_type_checking(stmt.test)
                 visit(stmt.body, type_checking or checking)
@@ -456,6 +511,7 @@ class ProjectIndex:
         # site-packages folders, found on first need; module name -> installed file.
         self._installed_roots: tuple[str, ...] | None = None
         self._installed_paths: dict[str, Path | None] = {}
+        self._installed_entries: dict[str, frozenset[str]] = {}
         self._installed_read: list[Path] = []
 
     def close(self) -> None:
@@ -467,6 +523,7 @@ class ProjectIndex:
         self._lookups.clear()
         self._paths.clear()
         self._installed_paths.clear()
+        self._installed_entries.clear()
 
     # -- modules -------------------------------------------------------------
 
@@ -551,6 +608,10 @@ class ProjectIndex:
             )
         join, isfile = os.path.join, os.path.isfile
         for root in self._installed_roots:
+            entries = self._root_entries(root)
+            if head not in entries and f"{head}-stubs" not in entries and f"{head}.py" not in entries:
+                if f"{head}.pyi" not in entries:
+                    continue  # most names asked about are no installed package: one set lookup, no stat
             if rest:
                 tail = rest.replace(".", os.sep)
                 stub, source = join(root, f"{head}-stubs", tail), join(root, head, tail)
@@ -574,6 +635,17 @@ class ProjectIndex:
                 if isfile(candidate):
                     return Path(candidate)
         return None
+
+    def _root_entries(self, root: str) -> frozenset[str]:
+        """The names in a site-packages folder, listed once per index (as its roots are found once)."""
+        found = self._installed_entries.get(root)
+        if found is None:
+            try:
+                found = frozenset(os.listdir(root))
+            except OSError:
+                found = frozenset()
+            self._installed_entries[root] = found
+        return found
 
     def installed_sources(self) -> tuple[str, ...]:
         """Installed files this index has read so far (a result cache's validity depends on them)."""
@@ -653,16 +725,16 @@ class ProjectIndex:
             head = rest[0]
             if head in module.classes:
                 cls = module.classes[head]
-                if len(rest) == 1:
-                    return ("class", cls, module)
-                return None
+                return ClassSymbol(cls, module) if len(rest) == 1 else None
             if head in module.functions:
-                return ("function", module.functions[head], module) if len(rest) == 1 else None
+                return FunctionSymbol(module.functions[head], module) if len(rest) == 1 else None
             if head in module.variables:
-                kind, expr = module.variables[head]
-                if len(rest) == 1:
-                    return ("alias" if kind == "value" else "var", expr, module)
-                return None
+                declared = module.variables[head]
+                if len(rest) != 1:
+                    return None
+                if declared.kind is DeclarationKind.VALUE:
+                    return AliasSymbol(declared.expr, module)
+                return VariableSymbol(declared.expr, module)
             if head in module.imports:
                 target = ".".join([module.imports[head], *rest[1:]])
                 if target == qualname:
@@ -670,11 +742,11 @@ class ProjectIndex:
                 return self.lookup(target, hops + 1)
             submodule = self.module(".".join(parts[: cut + 1]))
             if submodule is not None and len(rest) == 1:
-                return ("module", submodule, submodule)
+                return ModuleSymbol(submodule)
             return None
         module = self.module(qualname)
         if module is not None:
-            return ("module", module, module)
+            return ModuleSymbol(module)
         return None
 
     def canonical_name(self, qualname: str) -> str:
@@ -682,17 +754,18 @@ class ProjectIndex:
         symbol = self.lookup(qualname)
         # An installed class keeps the name the project spells (``redis.Redis``, not
         # ``redis.client.Redis``): configured and catalogued names are public ones.
-        if symbol is not None and symbol[0] in ("class", "function") and not symbol[2].installed:
-            payload = symbol[1]
-            if isinstance(payload, (ClassSummary, FunctionSummary)):
-                return payload.qualname
+        if isinstance(symbol, (ClassSymbol, FunctionSymbol)) and not symbol.module.installed:
+            return symbol.summary.qualname
         return qualname
 
     def class_summary(self, qualname: str) -> ClassSummary | None:
         symbol = self.lookup(qualname)
-        if symbol is not None and symbol[0] == "class" and isinstance(symbol[1], ClassSummary):
-            return symbol[1]
-        return None
+        return symbol.summary if isinstance(symbol, ClassSymbol) else None
+
+    def function_symbol(self, qualname: str) -> FunctionSymbol | None:
+        """The module-level function ``qualname`` denotes, with the module defining it."""
+        symbol = self.lookup(qualname)
+        return symbol if isinstance(symbol, FunctionSymbol) else None
 
     def ancestors(self, cls: ClassSummary) -> list[ClassSummary | str]:
         """The class and its bases, depth-first in base order (an approximation of the MRO).

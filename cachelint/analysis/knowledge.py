@@ -10,21 +10,23 @@ is guessed from names unless the user opted in with
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from typing import Literal
 
 from cachelint import catalogue, policy
-from cachelint.analysis.behaviour import (
-    PATH_IO,
-    Bodies,
-    MethodBody,
-    Wrapper,
-    decorator_wrapper,
-    is_io_call,
-    method_body,
+from cachelint.analysis.behaviour import Bodies, MethodBody, Wrapper, decorator_wrapper, method_body
+from cachelint.analysis.index import (
+    ClassSummary,
+    ClassSymbol,
+    DeclarationKind,
+    Declared,
+    FunctionSummary,
+    FunctionSymbol,
+    ModuleSummary,
+    ProjectIndex,
 )
-from cachelint.analysis.index import ClassSummary, Declared, FunctionSummary, ModuleSummary, ProjectIndex
-from cachelint.analysis.signature import Kind, Param, Signature, parse_signature_text
 from cachelint.analysis.types import (
     ANY,
     SELF,
@@ -35,6 +37,8 @@ from cachelint.analysis.types import (
     Namespace,
     Ty,
     TypeVarT,
+    Untyped,
+    canonical,
     is_awaitable,
     is_untyped,
     join,
@@ -43,6 +47,7 @@ from cachelint.analysis.types import (
     without_none,
 )
 from cachelint.config import Settings
+from cachelint.signatures import Kind, Param, Signature, parse_signature_text
 
 #: Generic standard-library classes whose source the engine does not read (no
 #: typeshed at run time): (class, method) -> index of the type argument the
@@ -63,7 +68,7 @@ TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAd
 ADAPTER_METHODS = frozenset({"validate_python", "validate_json", "validate_strings"})
 _GENERIC_BASES = frozenset({"typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
 #: Bindings of a class's type parameters: TypeVar qualname -> argument.
-Binding = dict[str, Ty]
+TypeArgs = dict[str, Ty]
 
 CacheKind = Literal["sync", "async"]
 
@@ -153,7 +158,7 @@ class Knowledge:
         self._bodies = Bodies()
         self._bases: dict[str, tuple[tuple[str, tuple[Ty, ...]], ...]] = {}
         self._params: dict[str, tuple[TypeVarT, ...]] = {}
-        self._typed: dict[tuple[str, tuple[Ty, ...]], list[tuple[ClassSummary | str, Binding]]] = {}
+        self._typed: dict[tuple[str, tuple[Ty, ...]], list[tuple[ClassSummary | str, TypeArgs]]] = {}
         self._generation = index.generation
 
     def close(self) -> None:
@@ -387,10 +392,10 @@ class Knowledge:
             found = _AS_WRITTEN
         else:
             found = _UNKNOWN_WRAPPER
-            symbol = self.index.lookup(self.index.canonical_name(name))
-            if symbol is not None and symbol[0] == "function" and isinstance(symbol[1], FunctionSummary):
-                func = symbol[1]
-                node = self._bodies.function(symbol[2].path, func.name, func.line)
+            symbol = self.index.function_symbol(self.index.canonical_name(name))
+            if symbol is not None:
+                func = symbol.summary
+                node = self._bodies.function(symbol.module.path, func.name, func.line)
                 if node is not None:
                     found = decorator_wrapper(node)
         self._wrappers[name] = found
@@ -448,9 +453,7 @@ class Knowledge:
             ty = without_none(self.attribute_type(qualname, attribute))
             if not isinstance(ty, Inst):
                 continue
-            if is_io_call(f"{ty.qualname}.{called}") or (
-                ty.qualname in ("pathlib.Path", "pathlib.PosixPath") and called in PATH_IO
-            ):
+            if policy.is_io_method(ty.qualname, called):
                 return True
             if self.cache_kind(ty.qualname) == "sync" and self.data_access(ty.qualname, called, _depth + 1):
                 return True
@@ -541,7 +544,7 @@ class Knowledge:
         self._params[cls.qualname] = found
         return found
 
-    def _bind(self, cls: ClassSummary, args: tuple[Ty, ...]) -> Binding:
+    def _bind(self, cls: ClassSummary, args: tuple[Ty, ...]) -> TypeArgs:
         params = self.type_params(cls)
         if not params or not args:
             return {}  # a bare generic: its type variables stay unbound (unknown)
@@ -549,7 +552,7 @@ class Knowledge:
             return {param.qualname: ANY for param in params}
         return {param.qualname: arg for param, arg in zip(params, args, strict=True)}
 
-    def typed_ancestry(self, qualname: str, args: tuple[Ty, ...] = ()) -> list[tuple[ClassSummary | str, Binding]]:
+    def typed_ancestry(self, qualname: str, args: tuple[Ty, ...] = ()) -> list[tuple[ClassSummary | str, TypeArgs]]:
         """:meth:`ProjectIndex.ancestors` with each class's type parameters bound.
 
         ``class UserRepo(Repository[User])`` binds ``Repository``'s ``T`` to
@@ -562,13 +565,13 @@ class Knowledge:
             found = self._typed[key] = self._typed_ancestry(qualname, args)
         return found
 
-    def _typed_ancestry(self, qualname: str, args: tuple[Ty, ...]) -> list[tuple[ClassSummary | str, Binding]]:
+    def _typed_ancestry(self, qualname: str, args: tuple[Ty, ...]) -> list[tuple[ClassSummary | str, TypeArgs]]:
         summary = self.index.class_summary(qualname)
         if summary is None:
             return [(qualname, {})]
-        out: list[tuple[ClassSummary | str, Binding]] = []
+        out: list[tuple[ClassSummary | str, TypeArgs]] = []
         seen: set[str] = set()
-        stack: list[tuple[ClassSummary | str, Binding, int]] = [(summary, self._bind(summary, args), 0)]
+        stack: list[tuple[ClassSummary | str, TypeArgs, int]] = [(summary, self._bind(summary, args), 0)]
         while stack:
             item, binding, depth = stack.pop()
             key = item.qualname if isinstance(item, ClassSummary) else item
@@ -578,7 +581,7 @@ class Knowledge:
             out.append((item, binding))
             if isinstance(item, str):
                 continue
-            pending: list[tuple[ClassSummary | str, Binding, int]] = []
+            pending: list[tuple[ClassSummary | str, TypeArgs, int]] = []
             for name, base_args in self._class_bases(item):
                 base = self.index.class_summary(name)
                 if base is None:
@@ -589,7 +592,69 @@ class Knowledge:
             stack.extend(reversed(pending))  # depth-first in base order, as ``ancestors``
         return out
 
-    def _member_type(self, annotation: ast.expr, cls: ClassSummary, binding: Binding) -> Ty | None:
+    def constructor_args(
+        self, qualname: str, call: ast.Call, argument_type: Callable[[ast.expr], Ty | None]
+    ) -> tuple[Ty, ...]:
+        """The type arguments a constructor call of generic class ``qualname`` fixes, as mypy
+        infers them: a parameter of ``__init__`` annotated ``type[T]`` takes the class its
+        argument names (``Repository(User)``: ``T`` is ``User``), one annotated ``T`` its
+        argument's type.  A parameter nothing fixes is ``Any``; when none is fixed, or the
+        call spreads ``*args``/``**kwargs``, the answer is ``()``: a bare generic, unknown.
+        ``argument_type`` gives the type of an argument expression where the call is written.
+        """
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+            return ()
+        summary = self.index.class_summary(qualname)
+        params = self.type_params(summary) if summary is not None else ()
+        if not params:
+            return ()
+        found_init = self._init_of(qualname, params)
+        if found_init is None:
+            return ()
+        init, item, binding = found_init
+        wanted = {param.qualname for param in params}
+        fixed: dict[str, Ty] = {}
+        signature = init.signature
+        namespace = self._namespace(item)
+        arguments: list[tuple[int | None, str | None, ast.expr]] = [
+            (position, None, arg) for position, arg in enumerate(call.args)
+        ]
+        arguments += [(None, kw.arg, kw.value) for kw in call.keywords]
+        for position, keyword, arg in arguments:
+            param = signature.param_for(position, keyword)
+            if param is None or param.annotation is None:
+                continue
+            annotation, wants_class = param.annotation, False
+            if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+                base = namespace.qualify(annotation.value)
+                if base is not None and canonical(self.index.canonical_name(base)) == "builtins.type":
+                    annotation, wants_class = annotation.slice, True
+            var = substitute(self.resolver.resolve(annotation, namespace), binding)
+            if not isinstance(var, TypeVarT) or var.qualname not in wanted or var.qualname in fixed:
+                continue
+            found = argument_type(arg)
+            if wants_class:
+                found = Inst(found.qualname) if isinstance(found, ClassRef) else None
+            if found is not None and not isinstance(found, Untyped):
+                fixed[var.qualname] = found
+        if not fixed:
+            return ()
+        return tuple(fixed.get(param.qualname, ANY) for param in params)
+
+    def _init_of(
+        self, qualname: str, params: tuple[TypeVarT, ...]
+    ) -> tuple[FunctionSummary, ClassSummary, TypeArgs] | None:
+        """The ``__init__`` a generic class's instances run, with the class that defines it and
+        that class's type parameters bound to ``qualname``'s own; None when it is not readable."""
+        for item, binding in self.typed_ancestry(qualname, params):
+            if not isinstance(item, ClassSummary):
+                return None
+            init = item.methods.get("__init__")
+            if init is not None:
+                return init, item, binding
+        return None
+
+    def _member_type(self, annotation: ast.expr, cls: ClassSummary, binding: TypeArgs) -> Ty | None:
         return substitute(self.resolver.resolve(annotation, self._namespace(cls)), binding)
 
     # -- attributes ----------------------------------------------------------
@@ -603,10 +668,10 @@ class Knowledge:
             if attribute in item.fields:
                 return self._member_type(item.fields[attribute], item, binding)
             if attribute in item.instance_attrs:
-                kind, expr = item.instance_attrs[attribute]
-                if kind == "ann":
-                    return self._member_type(expr, item, binding)
-                return substitute(self.module_value_type(expr, self._namespace(item)), binding)
+                declared = item.instance_attrs[attribute]
+                if declared.kind is DeclarationKind.ANNOTATED:
+                    return self._member_type(declared.expr, item, binding)
+                return substitute(self.module_value_type(declared.expr, self._namespace(item)), binding)
             func = item.methods.get(attribute)
             if func is not None:
                 if func.is_property and func.returns is not None:
@@ -705,16 +770,16 @@ class Knowledge:
             owner, _, attr = name.rpartition(".")
             if owner and self.index.class_summary(owner) is not None:  # Settings.create(): a classmethod
                 return self.method_return(Inst(owner), attr)
-        if symbol is None or symbol[0] == "class":
+        if symbol is None or isinstance(symbol, ClassSymbol):
             return Inst(name)
-        if symbol[0] == "function" and isinstance(symbol[1], FunctionSummary):
-            return self.function_return(symbol[1], symbol[2])
+        if isinstance(symbol, FunctionSymbol):
+            return self.function_return(symbol.summary, symbol.module)
         return None
 
     def _is_class(self, qualname: str) -> bool:
         """A class the engine may instantiate: one whose source says so, or one it cannot see."""
         symbol = self.index.lookup(qualname)
-        return symbol is None or symbol[0] == "class"
+        return symbol is None or isinstance(symbol, ClassSymbol)
 
     def init_params(self, qualname: str) -> list[InitParam] | None:
         """Parameters of the class's constructor with their annotations, if the source says."""
@@ -759,6 +824,15 @@ class Knowledge:
         """The qualified class name when ``ty`` is an instance of a sync cache class."""
         if isinstance(ty, Inst) and self.cache_kind(ty.qualname) == "sync":
             return ty.qualname
+        return None
+
+    def cache_named(self, name: str) -> str | None:
+        """The configured sync cache class a receiver of unknown type is taken for, by its
+        name: only when the user opted in with ``receiver-name-patterns``."""
+        settings = self.settings
+        patterns = settings.receiver_name_patterns
+        if patterns and settings.sync_cache_classes and any(fnmatchcase(name, pattern) for pattern in patterns):
+            return settings.sync_cache_classes[0]
         return None
 
     def class_of(self, ty: Ty | None) -> str | None:

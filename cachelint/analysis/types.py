@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from cachelint.analysis.index import AliasSymbol, ClassSymbol
+
 if TYPE_CHECKING:
     from cachelint.analysis.index import ProjectIndex
 
@@ -362,15 +364,14 @@ class AnnotationResolver:
         if symbol is None:
             # Outside the project: a class we cannot see (pydantic.BaseModel, ...).
             return Inst(qualname)
-        kind, payload, owner = symbol
-        if kind == "class":
+        if isinstance(symbol, ClassSymbol):
             return Inst(qualname)
-        if kind == "alias" and isinstance(payload, ast.expr):
+        if isinstance(symbol, AliasSymbol):
             # `PatternList = list[PatternAnalysis]`, `CM = CacheManager`, `T = TypeVar("T")`;
             # any other call is not a type the engine can use.
-            if isinstance(payload, ast.Call):
-                return self._type_var(qualname, payload, owner, depth)
-            return self.resolve(payload, owner, depth + 1)
+            if isinstance(symbol.expr, ast.Call):
+                return self._type_var(qualname, symbol.expr, symbol.module, depth)
+            return self.resolve(symbol.expr, symbol.module, depth + 1)
         return None
 
     def _type_var(self, qualname: str, call: ast.Call, module: Namespace, depth: int) -> TypeVarT | None:

@@ -16,8 +16,6 @@ error, naming the cache method's parameters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_NAMED,
@@ -55,9 +53,7 @@ from cachelint.mypy_plugin.classes import method_definition
 from cachelint.mypy_plugin.state import RunState, Source, instance_info
 from cachelint.mypy_plugin.syntax import ModuleFacts
 from cachelint.rules import BY_CODE
-
-if TYPE_CHECKING:
-    from cachelint.analysis.signature import Signature
+from cachelint.signatures import Kind, Param, Signature
 
 
 def _sync_cache_class(state: RunState, receiver: Type, method: str) -> TypeInfo | None:
@@ -183,7 +179,7 @@ def on_call(state: RunState, method: str, ctx: MethodContext) -> Type:
         ):
             blocking = dict(args, function=function.name)
             checker.fail(BY_CODE["CLT104"].format(blocking), call, code=codes.BLOCKING_CALL)
-    if method in _cache_getters() and is_untyped(result) and consumer is None:
+    if method in policy.CACHE_GETTERS and is_untyped(result) and consumer is None:
         source = Source(awaited or call, info.name, method, info.fullname)
         state.retrievals.setdefault(checker.tree.fullname, []).append(source)
         if state.settings.strict_retrievals:
@@ -207,19 +203,9 @@ def _declared_positional_only(definition: FuncDef | None, argument: Argument | N
     return not argument_elide_name(argument.variable.name)
 
 
-def _cache_getters() -> frozenset[str]:
-    # Imported on first use: ``cachelint.analysis`` loads the whole ast engine,
-    # which a mypy run that never meets a cache call should not pay for.
-    from cachelint.analysis.semantic import CACHE_GETTERS
-
-    return CACHE_GETTERS
-
-
 def _signature(state: RunState, callee: CallableType, definition: FuncDef | None) -> Signature:
     """``callee`` (bound, no ``self``) as the engine's :class:`Signature`, defaults quoted
     from the defining file when the definition is at hand."""
-    from cachelint.analysis.signature import Kind, Param, Signature  # see _cache_getters
-
     try:
         arguments = definition.arguments if definition is not None else []
     except AttributeError:  # a definition read from mypy's cache keeps no arguments

@@ -104,12 +104,10 @@ def _decorator_names(decorators: list[Expression]) -> list[str]:
 def _may_return_awaitable(func: FuncDef) -> bool:
     """An unannotated ``def`` whose returns include a call known to make an awaitable
     (``loop.run_in_executor(...)``), the ``ast`` engine's rule for unannotated methods."""
-    from cachelint.analysis.behaviour import _AWAITABLE_MAKERS  # see calls._cache_getters
-
     for node in walk_nodes(func.body):
         if isinstance(node, ReturnStmt) and isinstance(node.expr, CallExpr):
             callee = node.expr.callee
-            if isinstance(callee, (NameExpr, MemberExpr)) and callee.name in _AWAITABLE_MAKERS:
+            if isinstance(callee, (NameExpr, MemberExpr)) and callee.name in policy.AWAITABLE_MAKERS:
                 return True
     return False
 
@@ -135,8 +133,6 @@ def _unpositioned_facts(name: str, node: SymbolNode | None) -> policy.MethodFact
     if isinstance(node, FuncDef):
         returned = node.type.ret_type if isinstance(node.type, CallableType) else None
         awaitable = not node.is_coroutine and is_awaitable_type(returned)
-        if not node.is_coroutine and not awaitable and node.unanalyzed_type is None:
-            awaitable = _may_return_awaitable(node)
         return policy.MethodFacts(name, node.is_coroutine, "none", awaitable)
     if isinstance(node, Decorator):
         func = node.func
@@ -229,6 +225,8 @@ class ClassOracle:
         self._facts: dict[str, policy.ClassFacts] = {}
         #: every module of the build (mypy's ``set_modules``)
         self.modules: Mapping[str, MypyFile] = {}
+        #: unannotated methods whose body may return an awaitable (see :meth:`read_bodies`)
+        self._awaitable_bodies: set[str] = set()
 
     def _is_stub(self, module: str) -> bool:
         # Stubs and installed packages: the ast engine does not read their methods either.
@@ -276,7 +274,39 @@ class ClassOracle:
         if catalogued is not None and (defined_in is None or catalogue.client(defined_in.fullname) is not None):
             return not catalogued.is_async
         facts = method_facts(info, name)
-        return facts is not None and policy.method_is_sync(facts) is True
+        if facts is None or policy.method_is_sync(facts) is not True:
+            return False
+        # As in the ast engine, the class is judged by its methods' declarations and
+        # an unannotated body that returns an awaitable at each call of the method.
+        node = symbol.node if symbol is not None else None
+        return not (isinstance(node, FuncDef) and self._returns_awaitable(node))
+
+    def _returns_awaitable(self, func: FuncDef) -> bool:
+        if func.fullname in self._awaitable_bodies:
+            return True
+        return not func.is_coroutine and func.unanalyzed_type is None and _may_return_awaitable(func)
+
+    def _may_be_cache(self, info: TypeInfo) -> bool:
+        """A cheap test before reading bodies: a store method, a cache-like name, a configured name."""
+        return (
+            any(name in info.names for name in policy.GET_METHODS)
+            or any(policy.is_cache_name(base.fullname) for base in info.mro)
+            or any(policy.matches_any(self.settings.sync_cache_classes, base.fullname) for base in info.mro)
+        )
+
+    def read_bodies(self, tree: MypyFile) -> None:
+        """Note the unannotated methods of ``tree``'s classes that may return an awaitable,
+        before mypy frees the module's function bodies (calls in later modules ask)."""
+        if self._is_stub(tree.fullname):
+            return  # stubs and installed packages: their bodies are not read (see _is_stub)
+        for symbol in tree.names.values():
+            info = symbol.node
+            if not isinstance(info, TypeInfo) or info.module_name != tree.fullname or not self._may_be_cache(info):
+                continue
+            for method in info.names.values():
+                func = method.node
+                if isinstance(func, FuncDef) and self._returns_awaitable(func):
+                    self._awaitable_bodies.add(func.fullname)
 
     def data_access(self, info: TypeInfo, method: str, depth: int = 0) -> bool:
         """Whether ``method`` of sync cache ``info`` reaches its store (CLT104: blocking I/O).
@@ -302,19 +332,16 @@ class ClassOracle:
         return self._body_reaches_store(info, definition, depth)
 
     def _body_reaches_store(self, info: TypeInfo, func: FuncDef, depth: int) -> bool:
-        # The ast engine's vocabulary of I/O, imported on first use (see calls._cache_getters).
-        from cachelint.analysis.behaviour import FILE_METHODS, is_io_call
-
         self_name = func.arguments[0].variable.name if func.arguments else "self"
         for node in walk_nodes(func.body):
             if not isinstance(node, CallExpr):
                 continue
             callee = node.callee
-            if isinstance(callee, RefExpr) and callee.fullname and is_io_call(callee.fullname):
+            if isinstance(callee, RefExpr) and callee.fullname and policy.is_io_call(callee.fullname):
                 return True
             if not isinstance(callee, MemberExpr):
                 continue
-            if callee.name in FILE_METHODS:
+            if callee.name in policy.FILE_METHODS:
                 return True
             receiver = callee.expr
             if isinstance(receiver, NameExpr) and receiver.name == self_name:
@@ -328,7 +355,7 @@ class ClassOracle:
                 held = without_none(declared) if declared is not None else None
                 if not isinstance(held, Instance):
                     continue
-                if is_io_call(f"{held.type.fullname}.{callee.name}"):
+                if policy.is_io_method(held.type.fullname, callee.name):
                     return True
                 if self.cache_kind(held.type) == "sync" and self.data_access(held.type, callee.name, depth + 1):
                     return True

@@ -163,19 +163,39 @@ class _Checker:
             elif isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and node is stmt.rvalue:
                 self.bound(lvalue)
 
+    def sync_method(self, owner: TypeInfo | str, method: str) -> str | None:
+        """The class's shown name when ``method`` is a sync method of the sync cache ``owner``
+        (a class mypy could not import is named: the catalogue and the configuration say)."""
+        if isinstance(owner, TypeInfo):
+            oracle = self.state.oracle
+            sync = oracle.cache_kind(owner) == "sync" and oracle.is_sync_method(owner, method)
+            return owner.name if sync else None
+        entry = catalogue.method(owner, method)
+        if (
+            unresolved.unresolved_kind(self.state, owner) == "sync"
+            and (entry is None or not entry.is_async)
+            and (entry is not None or method in self.state.settings.cache_methods)
+        ):
+            return owner.rpartition(".")[2]
+        return None
+
+    def sync_class(self, owner: TypeInfo | str) -> str | None:
+        if isinstance(owner, TypeInfo):
+            return owner.name if self.state.oracle.cache_kind(owner) == "sync" else None
+        return owner.rpartition(".")[2] if unresolved.unresolved_kind(self.state, owner) == "sync" else None
+
     def replaced(self, lvalue: MemberExpr, node: Expression) -> None:
         """``obj.attr = AsyncMock()``: a sync method of a cache (or of a mock specced on one), or an
         attribute declared a sync cache."""
         owner = self.spec_of(lvalue.expr)
-        if isinstance(owner, str):  # specced on a class mypy could not import: the catalogue says
-            entry = catalogue.method(owner, lvalue.name)
-            configured = unresolved.unresolved_kind(self.state, owner) == "sync"
-            if (
-                configured
-                and (entry is None or not entry.is_async)
-                and (entry is not None or lvalue.name in self.state.settings.cache_methods)
-            ):
-                self.report(node, self.text(lvalue), owner.rpartition(".")[2])
+        if owner is None:
+            receiver = get_proper_type(self.type_of(lvalue.expr)) if self.type_of(lvalue.expr) else None
+            if isinstance(receiver, AnyType) and receiver.missing_import_name:
+                owner = unresolved.imported_name(self.state, receiver.missing_import_name)
+        if isinstance(owner, str):  # a class mypy could not import: the catalogue says
+            cls = self.sync_method(owner, lvalue.name)
+            if cls is not None:
+                self.report(node, self.text(lvalue), cls)
             return
         if owner is None:
             receiver = get_proper_type(self.type_of(lvalue.expr)) if self.type_of(lvalue.expr) else None
@@ -225,20 +245,75 @@ class _Checker:
                 self.placed(read, target)
 
     def patched(self, call: CallExpr) -> None:
-        """``patch.object(Cache, "get", new_callable=AsyncMock)`` and ``new=AsyncMock()``."""
-        if len(call.args) < 2:
-            return
-        cls, attribute = call.args[0], call.args[1]
-        if not (isinstance(cls, RefExpr) and isinstance(cls.node, TypeInfo) and isinstance(attribute, StrExpr)):
-            return
-        info = cls.node
-        if self.state.oracle.cache_kind(info) != "sync" or not self.state.oracle.is_sync_method(info, attribute.value):
+        """``patch.object(Cache, "get", new_callable=AsyncMock)`` and ``new=AsyncMock()``; the same
+        through ``patch("pkg.Cache.get", ...)``; ``patch("pkg.Cache", return_value=AsyncMock())``."""
+        callee = call.callee
+        owner: TypeInfo | str | None
+        if isinstance(callee, MemberExpr) and callee.name == "object":
+            if len(call.args) < 2 or not isinstance(call.args[1], StrExpr):
+                return
+            owner, method = self.class_of(call.args[0]), call.args[1].value
+        else:
+            target = call.args[0]
+            assert isinstance(target, StrExpr)
+            whole = self.class_named(target.value)
+            if whole is not None:
+                self.class_patched(call, whole)
+                return
+            owner_name, _, method = target.value.rpartition(".")
+            owner = self.class_named(owner_name) if owner_name else None
+        cls = self.sync_method(owner, method) if owner is not None else None
+        if cls is None:
             return
         for arg, name in zip(call.args, call.arg_names, strict=True):
             if name == "new_callable" and _is_async_mock(arg):
-                self.report(arg, f"{info.name}.{attribute.value}", info.name)
+                self.report(arg, f"{cls}.{method}", cls)
             elif name == "new" and isinstance(arg, CallExpr) and _is_async_mock(arg.callee) and _unspecced(arg):
-                self.report(arg, f"{info.name}.{attribute.value}", info.name)
+                self.report(arg, f"{cls}.{method}", cls)
+
+    def class_patched(self, call: CallExpr, owner: TypeInfo | str) -> None:
+        """``patch("pkg.Cache", return_value=mock)``: the code under test builds the mock."""
+        cls = self.sync_class(owner)
+        if cls is None:
+            return
+        for arg, name in zip(call.args, call.arg_names, strict=True):
+            if name == "return_value" and self.is_unspecced_mock(arg):
+                self.report(arg, f"{cls}()", cls)
+
+    def is_unspecced_mock(self, expr: Expression) -> bool:
+        """``AsyncMock()``, or a name every binding of which (in this module) is one."""
+        if isinstance(expr, CallExpr):
+            return _is_async_mock(expr.callee) and _unspecced(expr)
+        if isinstance(expr, NameExpr) and isinstance(expr.node, Var):
+            values = self.facts.bindings.get(id(expr.node), [])
+            return bool(values) and all(value is not None and self.is_unspecced_mock(value) for value in values)
+        return False
+
+    def class_of(self, expr: Expression) -> TypeInfo | str | None:
+        """The class a reference names: mypy's, or the imported name of one it could not import."""
+        if isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo):
+            return expr.node
+        if isinstance(expr, RefExpr) and isinstance(expr.node, Var) and expr.node.is_suppressed_import:
+            return unresolved.imported_name(self.state, expr.fullname)
+        return None
+
+    def class_named(self, dotted: str) -> TypeInfo | str | None:
+        """The class a dotted name as ``patch`` takes it names: one of the build, or, in a
+        package mypy could not import, the name itself (None: not a class of the build)."""
+        parts = dotted.split(".")
+        for index in range(len(parts) - 1, 0, -1):
+            module = self.state.modules.get(".".join(parts[:index]))
+            if module is None:
+                continue
+            node: object = module
+            for part in parts[index:]:
+                names = node.names if isinstance(node, (MypyFile, TypeInfo)) else None
+                symbol = names.get(part) if names is not None else None
+                node = symbol.node if symbol is not None else None
+            return node if isinstance(node, TypeInfo) else None
+        if parts[0] in self.state.modules:
+            return None
+        return dotted if unresolved.unresolved_kind(self.state, dotted) is not None else None
 
     def run(self) -> None:
         for call in self.facts.mock_calls:

@@ -84,33 +84,45 @@ class CacheLintPlugin(Plugin):
                 self._signature_hooks[fullname] = hook
             return hook
 
+    # Each also serves as the plugin's way to learn a module's checker: the
+    # end-of-module checks need it, and a module whose caches mypy types ``Any``
+    # (a client that is not installed) calls no hook of its own.  So while no
+    # checker has been seen since the last module finished, the first hookable
+    # expression of the next one gets a capture hook: one extra call per module.
+
     def get_method_hook(self, fullname: str) -> MethodHook | None:
         try:
-            return self._call_hooks[fullname]
+            hook = self._call_hooks[fullname]
         except KeyError:
-            hook: MethodHook | None = None
+            hook = None
             if self._is_cache_method(fullname):
                 hook = partial(calls.on_call, self.state, fullname.rpartition(".")[2])
             elif self._role(fullname.rpartition(".")[0]) == "model":
                 hook = self._capture_method
             if self._settled(fullname.rpartition(".")[0]):
                 self._call_hooks[fullname] = hook
-            return hook
+        if hook is None and self.state.awaiting_checker:
+            return self._capture_method
+        return hook
 
     def get_attribute_hook(self, fullname: str) -> AttributeHook | None:
         try:
-            return self._attribute_hooks[fullname]
+            hook = self._attribute_hooks[fullname]
         except KeyError:
             hook = self._capture_attribute if self._role(fullname.rpartition(".")[0]) is not None else None
             if self._settled(fullname.rpartition(".")[0]):
                 self._attribute_hooks[fullname] = hook
-            return hook
+        if hook is None and self.state.awaiting_checker:
+            return self._capture_attribute
+        return hook
 
     def get_function_hook(self, fullname: str) -> FunctionHook | None:
         # ``AsyncMock(...)``: remember the module's checker, so the end-of-module CLT105
         # check reads the types mypy inferred there (typeshed's AsyncMock is Any-based:
         # the call itself has nothing to check).
-        return self._capture_function if fullname in mocks.ASYNC_MOCKS else None
+        if fullname in mocks.ASYNC_MOCKS or self.state.awaiting_checker:
+            return self._capture_function
+        return None
 
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
         # Called by mypy once a module is type checked, its types still at hand: the place
@@ -133,6 +145,7 @@ class CacheLintPlugin(Plugin):
                     mocks.check_module(state, checker, file, own is not None)
             if self._models_possible():
                 models.check_module(state, checker, file)
+        state.oracle.read_bodies(file)
         state.forget(file)
         return set()
 

@@ -64,6 +64,7 @@ from cachelint.mypy_plugin import codes
 from cachelint.mypy_plugin.callee import formal_type
 from cachelint.mypy_plugin.state import RunState, Source
 from cachelint.mypy_plugin.syntax import ModuleFacts
+from cachelint.mypy_plugin.unresolved import imported_name
 from cachelint.rules import BY_CODE
 
 #: Builtin types a raw cached value may be narrowed to without being validated.
@@ -116,13 +117,16 @@ def _callee_fullname(callee: Expression) -> str | None:
     return None
 
 
-def _written_name(callee: Expression) -> str | None:
+def _written_name(state: RunState, callee: Expression) -> str | None:
     """``module.attr`` as written, when ``module`` names a module (resolved or not): typeshed
-    defines ``pickle.loads`` in ``_pickle``, and an unresolved ``orjson`` has no definitions."""
+    defines ``pickle.loads`` in ``_pickle``, and an unresolved ``orjson`` has no definitions
+    (mypy names it by the importing module: the import statement gives the name)."""
     if isinstance(callee, MemberExpr) and isinstance(callee.expr, NameExpr):
         target = callee.expr.node
-        if isinstance(target, MypyFile) or (isinstance(target, Var) and target.is_suppressed_import):
+        if isinstance(target, MypyFile):
             return f"{callee.expr.fullname}.{callee.name}"
+        if isinstance(target, Var) and target.is_suppressed_import:
+            return f"{imported_name(state, callee.expr.fullname)}.{callee.name}"
     return None
 
 
@@ -209,8 +213,9 @@ class _Tracker:
         method = callee.name if isinstance(callee, MemberExpr) else None
         validators = self.state.settings.validators
         role = policy.call_role(_callee_fullname(callee), method, validators=validators)
-        if role is None and _written_name(callee) is not None:
-            role = policy.call_role(_written_name(callee), method, validators=validators)
+        written = _written_name(self.state, callee) if role is None else None
+        if written is not None:
+            role = policy.call_role(written, method, validators=validators)
         if role in ("decode", "pass"):
             self.follow(call, source, shown, depth + 1)
             return

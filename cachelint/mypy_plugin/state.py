@@ -41,6 +41,9 @@ class RunState:
         self.checkers: dict[str, TypeChecker] = {}
         #: the most recent checker seen, whose error sink serves modules no hook saw
         self.last_checker: TypeChecker | None = None
+        #: No checker seen since the last module finished: the plugin then asks mypy
+        #: for the next hookable expression only to learn the module's checker.
+        self.awaiting_checker = True
         #: module fullname -> the raw cached values its getter calls produced (CLT103)
         self.retrievals: dict[str, list[Source]] = {}
         #: every module of the build (mypy's ``set_modules``), for definitions in other files
@@ -49,6 +52,7 @@ class RunState:
     def remember(self, checker: TypeChecker) -> None:
         self.checkers[checker.tree.fullname] = checker
         self.last_checker = checker
+        self.awaiting_checker = False
 
     def forget(self, tree: MypyFile) -> None:
         """Drop what was kept for a finished module (its nodes, its checker, its text)."""
@@ -56,6 +60,7 @@ class RunState:
         self.retrievals.pop(tree.fullname, None)
         self.checkers.pop(tree.fullname, None)
         self.sources.forget(tree.path)
+        self.awaiting_checker = True
 
     def facts(self, tree: MypyFile) -> ModuleFacts:
         """The syntactic facts of ``tree``, computed on first request."""

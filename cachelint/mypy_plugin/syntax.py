@@ -38,6 +38,7 @@ from mypy.nodes import (
     Node,
     RefExpr,
     Statement,
+    StrExpr,
     TupleExpr,
     TypeInfo,
     Var,
@@ -72,10 +73,13 @@ class ModuleFacts:
     reads: dict[int, list[NameExpr]] = field(default_factory=dict)
     #: names, members and subscripts that are assigned to
     stores: set[int] = field(default_factory=set)
+    #: variable (or ``self.x`` attribute) -> every value bound to it in this module (None: a binding
+    #: whose value is not one expression, such as a ``for`` target or an unpacking)
+    bindings: dict[int, list[Expression | None]] = field(default_factory=dict)
     dict_accesses: list[DictAccess] = field(default_factory=list)
     #: ``AsyncMock(...)``-like calls (filtered by :mod:`.mocks`)
     mock_calls: list[CallExpr] = field(default_factory=list)
-    #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls
+    #: ``patch.object(...)`` / ``mocker.patch.object(...)`` calls, and ``patch("dotted.name", ...)``
     patch_calls: list[CallExpr] = field(default_factory=list)
     #: calls of a method (``receiver.name(...)``), for receivers mypy could not resolve
     member_calls: list[CallExpr] = field(default_factory=list)
@@ -145,14 +149,26 @@ def _nodes_in(value: object, depth: int = 0) -> Iterator[Node]:
             yield from _nodes_in(item, depth + 1)
 
 
+#: Values of these types are never children: an attribute that holds one (a line, a name,
+#: a flag) holds one on every node of its class, so it is not read again.
+_SCALARS = (int, str, float)
+
+
 def children(node: Node) -> Iterator[Node]:
     """The syntactic children of ``node`` (no symbol references, no analyzed duplicates)."""
-    for name in _child_attrs(type(node)):
+    cls = type(node)
+    scalars: list[str] = []
+    for name in _child_attrs(cls):
         try:
             value = getattr(node, name)
         except Exception:  # noqa: BLE001, S112 - a computed property asserting on this node's state
             continue
+        if isinstance(value, _SCALARS):
+            scalars.append(name)
+            continue
         yield from _nodes_in(value)
+    if scalars:
+        _CHILD_ATTRS[cls] = tuple(name for name in _CHILD_ATTRS[cls] if name not in scalars)
 
 
 def walk_nodes(root: Node) -> Iterator[Node]:
@@ -197,8 +213,10 @@ class _Walker:
             kids = list(children(node))
             stack.extend((kid, node, inner) for kid in reversed(kids))
 
-    def _store(self, target: Expression) -> None:
+    def _store(self, target: Expression, value: Expression | None = None) -> None:
         self.facts.stores.add(id(target))
+        if isinstance(target, (NameExpr, MemberExpr)) and isinstance(target.node, Var):
+            self.facts.bindings.setdefault(id(target.node), []).append(value)
         if isinstance(target, (TupleExpr, ListExpr)):
             for item in target.items:
                 self._store(item)
@@ -212,9 +230,9 @@ class _Walker:
             facts.awaited[id(node.expr)] = node
         elif isinstance(node, AssignmentStmt):
             for lvalue in node.lvalues:
-                self._store(lvalue)
+                self._store(lvalue, node.rvalue)
         elif isinstance(node, AssignmentExpr):
-            self._store(node.target)
+            self._store(node.target, node.value)
         elif isinstance(node, ForStmt):
             self._store(node.index)
         elif isinstance(node, WithStmt):
@@ -241,6 +259,8 @@ class _Walker:
             if is_mock_factory(node):
                 facts.mock_calls.append(node)
             elif isinstance(callee, MemberExpr) and callee.name == "object" and _names_patch(callee.expr):
+                facts.patch_calls.append(node)
+            elif _names_patch(callee) and node.args and isinstance(node.args[0], StrExpr):
                 facts.patch_calls.append(node)
 
 

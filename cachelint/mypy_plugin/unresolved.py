@@ -25,21 +25,25 @@ from mypy.nodes import (
     ARG_STAR2,
     CallExpr,
     Expression,
+    FakeInfo,
     FuncDef,
+    Import,
     ImportFrom,
+    IndexExpr,
     MemberExpr,
     MypyFile,
     NameExpr,
     RefExpr,
     Var,
 )
-from mypy.types import AnyType, Type, UnionType, get_proper_type
+from mypy.types import AnyType, CallableType, Type, UnboundType, UnionType, get_proper_type
 
 from cachelint import catalogue, policy
 from cachelint.mypy_plugin import codes
 from cachelint.mypy_plugin.state import RunState, Source
 from cachelint.mypy_plugin.syntax import ModuleFacts
 from cachelint.rules import BY_CODE
+from cachelint.signatures import parse_signature_text
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ def might_have_unresolved(state: RunState, tree: MypyFile) -> bool:
     for imported in tree.imports:
         if isinstance(imported, ImportFrom):
             if imported.relative or imported.id in state.modules:
+                if _imports_unresolved_name(state, imported):
+                    return True
                 continue
             if imported.id.split(".", 1)[0] in _CATALOGUED_PACKAGES:
                 return True
@@ -78,6 +84,21 @@ def might_have_unresolved(state: RunState, tree: MypyFile) -> bool:
                     "." in entry and entry.startswith(module + ".") for entry in settings.sync_cache_classes
                 ):
                     return True
+    return False
+
+
+def _imports_unresolved_name(state: RunState, imported: ImportFrom) -> bool:
+    """``from app.caching import memory_cache`` where that module binds ``memory_cache``
+    to a catalogued client mypy could not import (``memory_cache = SimpleCache()``)."""
+    tree = state.modules.get(imported.id)
+    if tree is None:
+        return False
+    for name, _ in imported.names:
+        symbol = tree.names.get(name)
+        node = symbol.node if symbol is not None else None
+        missing = _missing_name(node.type) if isinstance(node, Var) else None
+        if missing is not None and imported_name(state, missing).split(".", 1)[0] in _CATALOGUED_PACKAGES:
+            return True
     return False
 
 
@@ -101,8 +122,9 @@ def _missing_name(typ: Type | None) -> str | None:
 
 
 def imported_name(state: RunState, name: str) -> str:
-    """mypy names an unresolved ``from m import X`` by the importing module (``here.X``):
-    the name as imported (``m.X``), read from that module's import statements."""
+    """mypy names an unresolved ``from m import X`` (or ``import m``) by the importing
+    module (``here.X``, ``here.m``): the name as imported (``m.X``, ``m``), read from
+    that module's import statements."""
     module, _, local = name.rpartition(".")
     tree = state.modules.get(module)
     if tree is None:
@@ -112,6 +134,12 @@ def imported_name(state: RunState, name: str) -> str:
             for original, alias in imported.names:
                 if (alias or original) == local:
                     return f"{imported.id}.{original}"
+        elif isinstance(imported, Import):
+            for original, alias in imported.ids:
+                if alias == local:
+                    return original
+                if alias is None and original.split(".", 1)[0] == local:
+                    return local
     return name
 
 
@@ -140,23 +168,99 @@ class _Resolver:
         """The qualified class (or catalogued instance) name an unresolved receiver stands for."""
         if isinstance(receiver, RefExpr) and receiver.fullname in catalogue.INSTANCES:
             return catalogue.INSTANCES[receiver.fullname]
-        if isinstance(receiver, CallExpr) and isinstance(receiver.callee, RefExpr):
-            return catalogue.FACTORIES.get(receiver.callee.fullname)
         found: Type | None = self.checker.lookup_type_or_none(receiver) if self.own else None
-        if found is None and isinstance(receiver, NameExpr) and isinstance(receiver.node, Var):
-            found = receiver.node.type
-        if found is None and isinstance(receiver, MemberExpr) and isinstance(receiver.expr, NameExpr):
-            function = self.facts.function.get(id(receiver))
-            if isinstance(function, FuncDef) and function.info is not None and function.arguments:
-                if receiver.expr.name == function.arguments[0].variable.name:
-                    symbol = function.info.get(receiver.name)
-                    if symbol is not None and isinstance(symbol.node, Var):
-                        found = symbol.node.type
+        if found is not None and _missing_name(found) is None and not isinstance(get_proper_type(found), AnyType):
+            return None  # a type mypy resolved: the plugin's hooks judge it
+        built = self.value_class(receiver)
+        if built is not None:
+            return built
+        variable = self.variable(receiver)
+        if found is None and variable is not None:
+            found = variable.type
         name = _missing_name(found)
         if name is None:
             return None
         name = self.imported_name(name)
+        if variable is not None and self.is_module(name):
+            # ``import redis`` leaves only the module's name in the type: the class is in
+            # the parameter's annotation as written, or in the values bound to the name.
+            annotated = self.annotated(receiver) if isinstance(receiver, NameExpr) else None
+            name = annotated or self.bound_class(variable) or name
         return catalogue.INSTANCES.get(name, name)
+
+    def variable(self, receiver: Expression) -> Var | None:
+        """The variable a name, or a ``self.x`` attribute in a method, stands for."""
+        if isinstance(receiver, NameExpr) and isinstance(receiver.node, Var):
+            return receiver.node
+        if isinstance(receiver, MemberExpr) and isinstance(receiver.expr, NameExpr):
+            function = self.facts.function.get(id(receiver))
+            if isinstance(function, FuncDef) and function.arguments and not isinstance(function.info, FakeInfo):
+                if receiver.expr.name == function.arguments[0].variable.name:  # a method's self
+                    symbol = function.info.get(receiver.name)
+                    if symbol is not None and isinstance(symbol.node, Var):
+                        return symbol.node
+        return None
+
+    def is_module(self, name: str) -> bool:
+        return not (catalogue.client(name) or name in catalogue.INSTANCES or unresolved_kind(self.state, name))
+
+    def dotted(self, expr: Expression) -> str | None:
+        """``diskcache.Cache`` as the name it is imported as, when it starts at a name that
+        an unresolved import binds (None otherwise: mypy's hooks judge what it resolved)."""
+        if isinstance(expr, NameExpr):
+            node = expr.node
+            missing = _missing_name(node.type) if isinstance(node, Var) else None
+            return self.imported_name(missing) if missing is not None else None
+        if isinstance(expr, MemberExpr):
+            base = self.dotted(expr.expr)
+            return f"{base}.{expr.name}" if base is not None else None
+        return None
+
+    def value_class(self, value: Expression, depth: int = 0) -> str | None:
+        """The catalogued or configured class a value is built as: ``diskcache.Cache(...)``,
+        ``redis.Redis.from_url(...)``, ``make_region().configure(...)``, ``caches["default"]``."""
+        if isinstance(value, IndexExpr):
+            return catalogue.REGISTRIES.get(self.dotted(value.base) or "")
+        if isinstance(value, NameExpr) and isinstance(value.node, Var) and depth < 3:
+            return self.annotated(value) or self.bound_class(value.node, depth + 1)  # self._redis = client
+        if not isinstance(value, CallExpr):
+            return None
+        callee = value.callee
+        name = self.dotted(callee)
+        if name is not None:
+            if name in catalogue.FACTORIES:
+                return catalogue.FACTORIES[name]
+            if not self.is_module(name):
+                return name
+        if isinstance(callee, MemberExpr):
+            owner = self.value_class(callee.expr, depth + 1)
+            if owner is not None and catalogue.returns_self(owner, callee.name):
+                return owner
+        return None
+
+    def bound_class(self, var: Var, depth: int = 0) -> str | None:
+        """The class of every value bound to ``var`` in this module, when they agree."""
+        values = self.facts.bindings.get(id(var), [])
+        classes = {self.value_class(value, depth) if value is not None else None for value in values}
+        return classes.pop() if len(classes) == 1 else None
+
+    def annotated(self, receiver: NameExpr) -> str | None:
+        """A parameter's class as its annotation names it (``client: redis.StrictRedis``)."""
+        function = self.facts.function.get(id(receiver))
+        if not isinstance(function, FuncDef) or not isinstance(function.unanalyzed_type, CallableType):
+            return None
+        declared = function.unanalyzed_type.arg_types
+        for argument, annotation in zip(function.arguments, declared, strict=False):
+            if argument.variable is receiver.node and isinstance(annotation, UnboundType):
+                head, _, rest = annotation.name.partition(".")
+                symbol = self.tree.names.get(head)
+                node = symbol.node if symbol is not None else None
+                missing = _missing_name(node.type) if isinstance(node, Var) else None
+                if missing is None:
+                    return None
+                base = self.imported_name(missing)
+                return f"{base}.{rest}" if rest else base
+        return None
 
     def imported_name(self, name: str) -> str:
         return imported_name(self.state, name)
@@ -216,15 +320,13 @@ class _Resolver:
                     blocking = dict(args, function=function.name)
                     self.checker.fail(BY_CODE["CLT104"].format(blocking), call, code=codes.BLOCKING_CALL)
             self.signature(call, method, args)
-            if callee.name in ("get",) and method.untyped_return and consumer is None:
+            if callee.name in policy.CACHE_GETTERS and method.untyped_return and consumer is None:
                 sources.append(Source(awaited or call, method.cls, callee.name, method.fullname))
         return sources
 
     def signature(self, call: CallExpr, method: _Method, args: dict[str, str]) -> None:
         if method.signature is None or any(kind in (ARG_STAR, ARG_STAR2) for kind in call.arg_kinds):
             return
-        from cachelint.analysis.signature import parse_signature_text  # see calls._cache_getters
-
         signature = parse_signature_text(method.signature)
         if signature is None:
             return

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from processes import Runner
 
+from cachelint import rules
+
 
 def test_clean_project_exits_0(project: Path, cachelint: Runner) -> None:
     (project / "app.py").write_text("x = 1\n", encoding="utf-8")
@@ -65,7 +67,7 @@ def test_unknown_rule_selector_is_one_line(project: Path, cachelint: Runner) -> 
     assert result.out == ""
     assert result.err.splitlines() == [
         "cachelint: error: --select: unknown rule selector 'CLT999' "
-        "(known: CLT101, CLT102, CLT103, CLT104, CLT105, CLT106)"
+        f"(known: {', '.join(rule.code for rule in rules.ACTIVE)})"
     ]
 
 

@@ -13,7 +13,9 @@ GOLDENS = Path(__file__).parent / "goldens"
 
 def test_codemod_code_sets_derive_from_the_catalog() -> None:
     fixable = {rule.code for rule in rules.ACTIVE if rule.fixable}
-    assert codes.SITE_CODES | {codes.BLOCKING_CODE} | codes.MANUAL_CODES == fixable
+    acted_on = codes.SITE_CODES | {codes.BLOCKING_CODE} | codes.MANUAL_CODES
+    # A rule with no fix (CLT107) is listed by the codemod as left for a manual fix, never dropped.
+    assert acted_on == fixable | {rule.code for rule in rules.ACTIVE if not rule.fixable}
     assert codes.SITE_CODES == {"CLT101", "CLT102"} and codes.BLOCKING_CODE == "CLT104"
     unsafe = {fix.kind for rule in rules.ACTIVE for fix in rule.fixes if fix.safety is rules.Safety.UNSAFE}
     assert codes.UNSAFE_KINDS == unsafe == {"alias-attribute", "autospec", "rewrap", "validate"}

@@ -15,12 +15,16 @@ from cachelint import policy
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic, FixHint
 from cachelint.analysis.knowledge import MethodInfo
-from cachelint.analysis.semantic import Visit
+from cachelint.analysis.semantic import BindingKind, Visit
 from cachelint.analysis.types import Inst, Ty
+from cachelint.rules import CLT101, CLT102, CLT104
 
 REWRITABLE = frozenset({"get", "set"})
 
 
+@CLT101.on(ast.Call)
+@CLT102.on(ast.Call)
+@CLT104.on(ast.Call)
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     found = list(_check_call(ctx, visit))
     if found:
@@ -54,25 +58,19 @@ def _check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     if awaited and not info.returns_awaitable:
         assert isinstance(parent, ast.Await)
         hint = fix_hint(ctx, visit, node, info, awaited=True)
-        yield Diagnostic(
-            parent.lineno, parent.col_offset, "CLT101", base_args, hint, parent.end_lineno, parent.end_col_offset
-        )
+        yield ctx.report(parent, CLT101, hint, **base_args)
     spread = any(isinstance(arg, ast.Starred) for arg in node.args) or any(kw.arg is None for kw in node.keywords)
     if info.signature is not None and not spread:
         problem = info.signature.bind_problem(len(node.args), [kw.arg for kw in node.keywords if kw.arg is not None])
         if problem is not None:
-            args = dict(base_args)
-            args["args"] = ", ".join(ctx.source(a) for a in [*node.args, *node.keywords])
-            args["signature"] = info.signature.render()
-            args["problem"] = problem
-            yield Diagnostic(
-                node.lineno,
-                node.col_offset,
-                "CLT102",
-                args,
+            yield ctx.report(
+                node,
+                CLT102,
                 hint or fix_hint(ctx, visit, node, info, awaited=awaited),
-                node.end_lineno,
-                node.end_col_offset,
+                **base_args,
+                args=", ".join(ctx.source(a) for a in [*node.args, *node.keywords]),
+                signature=info.signature.render(),
+                problem=problem,
             )
     # CLT104 is about blocking the event loop: only methods that reach the store count,
     # not key builders or status getters of the same class.
@@ -83,17 +81,17 @@ def _check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
         and ctx.knowledge.data_access(cls, func.attr)
     ):
         function = ctx.enclosing_function(visit.scope)
-        args = dict(base_args)
-        args["function"] = function.name if function is not None else "<async>"
-        yield Diagnostic(
-            node.lineno,
-            node.col_offset,
-            "CLT104",
-            args,
+        yield ctx.report(
+            node,
+            CLT104,
             fix_hint(ctx, visit, node, info, awaited=False),
-            node.end_lineno,
-            node.end_col_offset,
+            **base_args,
+            function=function.name if function is not None else "<async>",
         )
+
+
+#: How a method's own receiver is bound (``self``, or ``cls`` in a classmethod).
+_OWN = frozenset({BindingKind.SELF, BindingKind.CLS})
 
 
 def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
@@ -105,7 +103,7 @@ def _own_instance(receiver: ast.expr, visit: Visit) -> bool:
     scope = visit.scope.function
     if scope is None or scope.cls is None:
         return False
-    return any(kind in ("self", "cls") for kind, _, _ in scope.bindings.get(receiver.id, ()))
+    return any(binding.kind in _OWN for binding in scope.bindings.get(receiver.id, ()))
 
 
 #: Calls whose result is an event loop, and the classes whose ``create_task`` consumes awaitables.
@@ -115,6 +113,7 @@ _LOOP_FACTORIES = frozenset(
 _TASK_GROUPS = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
 
 
+@CLT101.on(ast.Call)
 def check_awaitable_consumer(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     """CLT101 for a sync cache call's result handed to a call that awaits it (issue 10 item 5).
 
@@ -138,15 +137,7 @@ def check_awaitable_consumer(ctx: Context, visit: Visit) -> Iterator[Diagnostic]
     info = ctx.knowledge.cache_method(cls, func.attr)
     if info is None or info.is_async or info.returns_awaitable:
         return
-    yield Diagnostic(
-        node.lineno,
-        node.col_offset,
-        "CLT101",
-        {"receiver": ctx.source(func.value), "cls": info.cls, "method": func.attr},
-        None,
-        node.end_lineno,
-        node.end_col_offset,
-    )
+    yield ctx.report(node, CLT101, receiver=ctx.source(func.value), cls=info.cls, method=func.attr)
 
 
 def _consumes(ctx: Context, visit: Visit, consumer: ast.Call, position: int) -> bool:
@@ -177,9 +168,10 @@ def _owner(ctx: Context, visit: Visit, receiver: ast.expr) -> str | None:
     owner = ctx.model.lookup_scope(receiver.id, visit.scope)
     if owner is None:
         return None
-    for kind, payload, _ in owner.bindings.get(receiver.id, ()):
-        if kind == "value" and isinstance(payload, ast.Call) and isinstance(payload.func, (ast.Name, ast.Attribute)):
-            if owner.qualify(payload.func) in _LOOP_FACTORIES:
+    for binding in owner.bindings.get(receiver.id, ()):
+        value = binding.expr if binding.kind is BindingKind.VALUE else None
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            if owner.qualify(value.func) in _LOOP_FACTORIES:
                 return "asyncio.AbstractEventLoop"
     # ``async with asyncio.TaskGroup() as tg``: the with statement binds ``tg``.
     for statement in ast.walk(owner.node):
@@ -237,6 +229,3 @@ def fix_hint(ctx: Context, visit: Visit, node: ast.Call, info: MethodInfo, *, aw
     kind, model = shape
     local, why = ctx.local_name(model)
     return replace(base, shape=kind, model=model, model_source=local, reason=why)
-
-
-NODE_CHECKS = [(ast.Call, check_call), (ast.Call, check_awaitable_consumer)]

@@ -18,6 +18,7 @@ from cachelint.analysis.index import ClassSummary
 from cachelint.analysis.semantic import Visit
 from cachelint.analysis.types import Inst, without_none
 from cachelint.policy import DICT_METHODS, model_key_advice
+from cachelint.rules import CLT106
 
 
 def _model_of(ctx: Context, receiver: ast.expr, visit: Visit, attribute: str) -> str | None:
@@ -69,6 +70,7 @@ def _advice(ctx: Context, receiver: ast.expr, hint: ModelKeyHint) -> str:
     return model_key_advice(ctx.source(receiver), hint.key, ctx.knowledge.display(hint.model), hint.fields, hint.field)
 
 
+@CLT106.on(ast.Call)
 def check_method(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
@@ -80,22 +82,18 @@ def check_method(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
         return
     is_get = func.attr == "get"
     hint = _hint(ctx, model, node.args[0] if is_get and node.args else None)
-    yield Diagnostic(
-        node.lineno,
-        node.col_offset,
-        "CLT106",
-        {
-            "access": f".{func.attr}()",
-            "receiver": ctx.source(func.value),
-            "cls": ctx.knowledge.display(model),
-            "hint": _advice(ctx, func.value, hint) if is_get else "",
-        },
+    yield ctx.report(
+        node,
+        CLT106,
         hint,
-        node.end_lineno,
-        node.end_col_offset,
+        access=f".{func.attr}()",
+        receiver=ctx.source(func.value),
+        cls=ctx.knowledge.display(model),
+        hint=_advice(ctx, func.value, hint) if is_get else "",
     )
 
 
+@CLT106.on(ast.Subscript)
 def check_subscript(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Subscript)
@@ -104,20 +102,12 @@ def check_subscript(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     if model is None:
         return
     hint = _hint(ctx, model, node.slice)
-    yield Diagnostic(
-        node.lineno,
-        node.col_offset,
-        "CLT106",
-        {
-            "access": f"[{ctx.source(node.slice)}]",
-            "receiver": ctx.source(node.value),
-            "cls": ctx.knowledge.display(model),
-            "hint": _advice(ctx, node.value, hint),
-        },
+    yield ctx.report(
+        node,
+        CLT106,
         hint,
-        node.end_lineno,
-        node.end_col_offset,
+        access=f"[{ctx.source(node.slice)}]",
+        receiver=ctx.source(node.value),
+        cls=ctx.knowledge.display(model),
+        hint=_advice(ctx, node.value, hint),
     )
-
-
-NODE_CHECKS = [(ast.Call, check_method), (ast.Subscript, check_subscript)]

@@ -38,9 +38,10 @@ from cachelint import policy
 from cachelint.analysis.checks.sinks import Declared, SinkTypes
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
-from cachelint.analysis.semantic import CACHE_GETTERS, Scope
+from cachelint.analysis.semantic import Scope
 from cachelint.analysis.types import ANY, ClassRef, Inst, Untyped, without_none
-from cachelint.policy import SinkFacts
+from cachelint.policy import CACHE_GETTERS, SinkFacts
+from cachelint.rules import CLT103
 
 Env = dict[str, Untyped]
 #: Statements and expressions nested deeper than this are not followed (never a crash).
@@ -703,25 +704,17 @@ class _FileCheck:
         if key in self.found:
             return
         local = self.ctx.local_name(sink.qualname)[0] if sink is not None and sink.kind != "typevar" else None
-        self.found[key] = Diagnostic(
-            key[0],
-            key[1],
-            "CLT103",
-            {
-                "name": self.ctx.source(node),
-                "cls": source.cls,
-                "method": source.method,
-                "use": use,
-                "fix": policy.retrieval_fix(sink, local),
-            },
-            None,
-            getattr(node, "end_lineno", None),
-            getattr(node, "end_col_offset", None),
+        self.found[key] = self.ctx.report(
+            node,
+            CLT103,
+            name=self.ctx.source(node),
+            cls=source.cls,
+            method=source.method,
+            use=use,
+            fix=policy.retrieval_fix(sink, local),
         )
 
 
+@CLT103.per_file
 def check_file(ctx: Context) -> Iterator[Diagnostic]:
     yield from _FileCheck(ctx).run()
-
-
-FILE_CHECKS = [check_file]

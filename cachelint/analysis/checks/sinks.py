@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from cachelint import policy
 from cachelint.analysis.context import Context
-from cachelint.analysis.index import ClassSummary, FunctionSummary, ModuleSummary
+from cachelint.analysis.index import ClassSummary, ModuleSummary
 from cachelint.analysis.knowledge import InitParam
 from cachelint.analysis.semantic import Scope
 from cachelint.analysis.types import ANY, NONE, ClassRef, FuncRef, Inst, Ty, TypeVarT, UnionT, Untyped, without_none
@@ -130,9 +130,9 @@ class SinkTypes:
         if isinstance(callee, ClassRef):
             return knowledge.init_params(callee.qualname)
         if isinstance(callee, FuncRef):
-            symbol = knowledge.index.lookup(callee.qualname)
-            if symbol is not None and isinstance(symbol[1], FunctionSummary) and isinstance(symbol[2], ModuleSummary):
-                return knowledge.function_params(symbol[1], symbol[2])
+            symbol = knowledge.index.function_symbol(callee.qualname)
+            if symbol is not None:
+                return knowledge.function_params(symbol.summary, symbol.module)
         return None
 
     def parameter(self, params: list[InitParam], position: int | None, keyword: str | None) -> InitParam | None:

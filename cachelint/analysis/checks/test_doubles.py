@@ -30,10 +30,10 @@ from weakref import ReferenceType, ref
 
 from cachelint.analysis.context import Context
 from cachelint.analysis.diagnostic import Diagnostic
-from cachelint.analysis.index import FunctionSummary, ModuleSummary
 from cachelint.analysis.knowledge import InitParam
-from cachelint.analysis.semantic import FileModel, Scope, Visit
+from cachelint.analysis.semantic import BindingKind, FileModel, Scope, Visit
 from cachelint.analysis.types import ClassRef, FuncRef, Inst, Ty, UnionT, is_untyped, without_none
+from cachelint.rules import CLT105
 
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.AsyncMock"})
 MOCKER_FIXTURES = frozenset({"pytest_mock.MockerFixture", "pytest_mock.plugin.MockerFixture"})
@@ -92,9 +92,9 @@ def _bound_value(ctx: Context, name: ast.Name, scope: Scope) -> ast.expr | None:
     if owner is None:
         return None
     bindings = owner.bindings.get(name.id, [])
-    if len(bindings) != 1 or bindings[0][0] != "value" or not isinstance(bindings[0][1], ast.expr):
+    if len(bindings) != 1 or bindings[0].kind is not BindingKind.VALUE:
         return None
-    return bindings[0][1]
+    return bindings[0].expr
 
 
 def _async_mock_value(ctx: Context, node: ast.expr, scope: Scope) -> bool:
@@ -139,11 +139,9 @@ def _callee_params(ctx: Context, call: ast.Call, scope: Scope) -> list[InitParam
     if isinstance(callee, ClassRef):
         return ctx.knowledge.init_params(callee.qualname)
     if isinstance(callee, FuncRef):
-        symbol = ctx.knowledge.index.lookup(callee.qualname)
-        if symbol is not None and symbol[0] == "function":
-            func_summary, module = symbol[1], symbol[2]
-            if isinstance(func_summary, FunctionSummary) and isinstance(module, ModuleSummary):
-                return ctx.knowledge.function_params(func_summary, module)
+        symbol = ctx.knowledge.index.function_symbol(callee.qualname)
+        if symbol is not None:
+            return ctx.knowledge.function_params(symbol.summary, symbol.module)
     return None
 
 
@@ -179,18 +177,10 @@ def _expected(ctx: Context, node: ast.expr, parent: ast.AST | None, scope: Scope
     return None
 
 
-def _diagnostic(ctx: Context, node: ast.AST, target: str, cls: str) -> Diagnostic:
+def _diagnostic(ctx: Context, node: ast.expr, target: str, cls: str) -> Diagnostic:
     display = ctx.knowledge.display(cls)
     local, _ = ctx.local_name(cls)
-    return Diagnostic(
-        getattr(node, "lineno", 1),
-        getattr(node, "col_offset", 0),
-        "CLT105",
-        {"target": target.rstrip("="), "cls": display, "cls_name": local or display, "cls_qualname": cls},
-        None,
-        getattr(node, "end_lineno", None),
-        getattr(node, "end_col_offset", None),
-    )
+    return ctx.report(node, CLT105, target=target.rstrip("="), cls=display, cls_name=local or display, cls_qualname=cls)
 
 
 def _sync_method(ctx: Context, cls: str, method: str) -> bool:
@@ -340,6 +330,7 @@ def _uses_mocks(ctx: Context) -> bool:
     return found
 
 
+@CLT105.on(ast.Call)
 def check_call(ctx: Context, visit: Visit) -> Iterator[Diagnostic]:
     node = visit.node
     assert isinstance(node, ast.Call)
@@ -375,6 +366,3 @@ def _report_at(ctx: Context, node: ast.expr, parent: ast.AST | None, scope: Scop
     cls = _sync_cache_expected(ctx, ty)
     if cls is not None:
         yield _diagnostic(ctx, node, target, cls)
-
-
-NODE_CHECKS = [(ast.Call, check_call)]
