@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cachelint.checker import FileResult
     from cachelint.config import Settings
     from cachelint.output import Report
-    from cachelint.resultcache import Entry, ResultCache
+    from cachelint.resultcache import Deps, Entry, ResultCache
     from cachelint.resultcache import Finding as StoredFinding
 
 PROG = "cachelint"
@@ -222,11 +222,14 @@ class _Selection:
         return found
 
 
-def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry:
+def _store(cache: ResultCache | None, fingerprint: str, result: FileResult, deps: Deps) -> Entry:
     """The result as an entry; cached only when every check ran (a failure must show again next run)."""
     from cachelint.resultcache import Entry
 
-    deps = cache.canonical(result.deps)
+    if cache is None:  # --no-cache: an entry to print, nothing to stat or stamp
+        return Entry(-1, -1, fingerprint, result.findings, result.error, (), 0)
+    deps = cache.canonical(deps)
+    stat = cache.stat(result.path) or (-1, -1)
     entry = Entry(
         mtime_ns=stat[0],
         size=stat[1],
@@ -237,7 +240,7 @@ def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: st
         stamp=cache.stamp(deps),
     )
     if result.failure is None:
-        cache.store(path, entry)
+        cache.store(result.path, entry)
     return entry
 
 
@@ -300,12 +303,15 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
 
     failures: dict[str, str] = {}
     if pending:
-        from cachelint.checker import check_files
+        from cachelint.checker import check_files, dependencies
 
-        for result in check_files(pending, options.jobs):
-            stat = cache.stat(result.path) or (-1, -1)
+        caching = not options.no_cache
+        checked = check_files(pending, options.jobs, with_imports=caching)
+        # Worked out here, once, from every worker's results (see cachelint.checker).
+        deps = dependencies(checked, file_settings.__getitem__) if caching else {}
+        for result in checked:
             fingerprint = settings_for.fingerprint(file_settings[result.path])
-            results[result.path] = _store(cache, result.path, stat, fingerprint, result)
+            results[result.path] = _store(cache if caching else None, fingerprint, result, deps.get(result.path, ()))
             if result.failure is not None:
                 failures[result.path] = result.failure
     if not options.no_cache:
