@@ -184,11 +184,17 @@ def check_files(
     return out
 
 
-def dependencies(results: Iterable[FileResult], settings_of: Callable[[str], Settings]) -> dict[str, Deps]:
+def dependencies(
+    results: Iterable[FileResult],
+    settings_of: Callable[[str], Settings],
+    stored: Callable[[str], tuple[str, ...] | None] | None = None,
+) -> dict[str, Deps]:
     """What the result cache watches for each result that has imports, by path.
 
     Every result's imports are taught to its index's graph first, so no file
-    checked in this run is parsed again to find its imports.
+    checked in this run is parsed again to find its imports; ``stored`` gives
+    the imports of unchanged files an earlier run recorded (the result cache),
+    so those are not parsed either.
     """
     known = [
         (result.imports, result.external, graph_for(knowledge_for(settings_of(result.path)).index))
@@ -196,6 +202,7 @@ def dependencies(results: Iterable[FileResult], settings_of: Callable[[str], Set
         if result.imports is not None
     ]
     for imports, _, graph in known:
+        graph.stored = stored
         graph.learn(imports)
     out: dict[str, Deps] = {}
     for imports, external, graph in known:

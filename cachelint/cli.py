@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from cachelint import __version__
@@ -198,10 +198,25 @@ def _store(cache: ResultCache | None, fingerprint: str, result: FileResult, deps
         error=result.error,
         deps=deps,
         stamp=cache.stamp(deps),
+        imports=None if result.imports is None else result.imports.exported,
     )
     if result.failure is None:
         cache.store(result.path, entry)
     return entry
+
+
+def _stored_imports(cache: ResultCache, settings_for: SettingsByFolder) -> Callable[[str], tuple[str, ...] | None]:
+    """What an unchanged file imports, as the cache recorded it (a broken configuration: unknown)."""
+    from cachelint.config import ConfigError
+
+    def stored(path: str) -> tuple[str, ...] | None:
+        try:
+            fingerprint = settings_for.fingerprint(settings_for(os.path.dirname(path)))
+        except ConfigError:
+            return None
+        return cache.imports(path, fingerprint)
+
+    return stored
 
 
 def _selection(options: argparse.Namespace) -> _Selection:
@@ -259,8 +274,9 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
 
         caching = not options.no_cache
         checked = check_files(pending, options.jobs, with_imports=caching)
-        # Worked out here, once, from every worker's results (see cachelint.checker).
-        deps = dependencies(checked, file_settings.__getitem__) if caching else {}
+        # Worked out here, once, from every worker's results (see cachelint.checker),
+        # with the imports of unchanged files read from the cache, not parsed.
+        deps = dependencies(checked, file_settings.__getitem__, _stored_imports(cache, settings_for)) if caching else {}
         for result in checked:
             fingerprint = settings_for.fingerprint(file_settings[result.path])
             results[result.path] = _store(cache if caching else None, fingerprint, result, deps.get(result.path, ()))

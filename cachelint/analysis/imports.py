@@ -11,7 +11,9 @@ The graph never parses a file the run has already parsed: where a file is
 checked, its imports are taken from the tree in hand (:func:`file_imports`,
 small and picklable, so a worker process can hand them back) and taught to the
 graph (:meth:`ImportGraph.learn`); only modules no checked file describes are
-summarised through the index.  One graph per project index and process
+summarised through the index, unless a store of earlier runs knows them
+(:attr:`ImportGraph.stored`: ``cachelint check``'s result cache).  One graph
+per project index and process
 (:func:`graph_for`): with ``cachelint check``'s worker processes it is the
 parent's, built once from what every worker returned, instead of once per
 worker.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from cachelint.analysis.index import ModuleSummary, ProjectIndex, resolve_relative
@@ -111,6 +113,8 @@ class ImportGraph:
         self._folders: dict[str, bool] = {}
         #: Module name -> its imports, from files checked in this run (never parsed again here).
         self._learned: dict[str, tuple[str, ...]] = {}
+        #: A file's module-level imports as an earlier run recorded them, if still valid; else None.
+        self.stored: Callable[[str], tuple[str, ...] | None] | None = None
 
     def learn(self, imports: FileImports) -> None:
         """Take a checked file's imports as its module's edges, if it is the file that module name resolves to."""
@@ -173,6 +177,9 @@ class ImportGraph:
         found = self._edges.get(name)
         if found is None:
             learned = self._learned.get(name)
+            if learned is None and self.stored is not None:
+                path = self.index.module_path(name)
+                learned = None if path is None else self.stored(str(path))
             if learned is None:
                 summary = self.index.module(name)
                 learned = () if summary is None else tuple(summary.imports.values())
