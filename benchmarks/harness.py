@@ -2,9 +2,10 @@
 
 Sections (``--only`` picks some): ``accuracy`` and ``engine``
 (:mod:`benchmarks.bench_engine`), ``flake8`` (:mod:`benchmarks.bench_flake8`),
-``cli``, ``codemod``, ``mypy`` and ``runtime`` (the ``bench_*`` modules of the
-parts that own them, imported when present; a missing or failing one is shown
-as ``n/a (reason)``), and ``fuzz`` (the hypothesmith reliability tests run
+``cli``, ``precommit`` (five changed files in a project of a few hundred),
+``codemod``, ``mypy`` and ``runtime`` (the ``bench_*`` modules of the parts
+that own them, imported when present; a missing or failing one is shown as
+``n/a (reason)``), and ``fuzz`` (the hypothesmith reliability tests run
 with ``CACHELINT_FUZZ_EXAMPLES`` raised).  Prints a table — figure, value,
 goal, met? — and writes it with the raw figures and the machine's facts to
 ``benchmarks/results/latest.json`` and ``latest.md``.
@@ -32,7 +33,7 @@ from typing import Any
 from benchmarks import corpus as corpus_mod
 from benchmarks.corpus import REPO
 
-SECTIONS = ("accuracy", "engine", "flake8", "cli", "codemod", "mypy", "runtime", "fuzz")
+SECTIONS = ("accuracy", "engine", "flake8", "cli", "precommit", "codemod", "mypy", "runtime", "fuzz")
 RESULTS = REPO / "benchmarks" / "results"
 PACKAGES = (
     "cachelint",
@@ -370,12 +371,13 @@ MEASURES: dict[str, Callable[[Plan, dict[str, Any]], list[Row]]] = {
     "engine": _engine,
     "flake8": _flake8,
     "cli": _external("cli"),
+    "precommit": _external("precommit"),
     "codemod": _external("codemod"),
     "mypy": _external("mypy"),
     "runtime": _external("runtime"),
     "fuzz": _fuzz,
 }
-NEEDS_CORPUS = frozenset({"accuracy", "engine", "flake8", "cli", "codemod"})
+NEEDS_CORPUS = frozenset({"accuracy", "engine", "flake8", "cli", "precommit", "codemod"})
 
 
 # --- machine facts and output ---------------------------------------------------

@@ -3,11 +3,14 @@
 Alternating (round ``r`` runs the variants rotated by ``r``) spreads drift of
 the machine — a neighbour's load, thermal state, page cache — evenly over the
 variants, so a ratio of medians from one run is meaningful where two separate
-runs would not be.  ``time.perf_counter`` only.
+runs would not be.  Wall time is ``time.perf_counter``; a subprocess's CPU
+time (user + system, its children included) comes from ``getrusage`` and is
+the steadier figure on a machine shared with other work.
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import time
@@ -25,10 +28,18 @@ class CommandRun:
     returncode: int
     stdout: str
     stderr: str
+    #: User + system CPU seconds of the process and the children it waited for.
+    cpu_seconds: float = 0.0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_command(argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> CommandRun:
     """Run ``argv`` to completion; the wall time includes interpreter start-up, as a user sees it."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     completed = subprocess.run(
         list(argv),
@@ -39,7 +50,9 @@ def run_command(argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, 
         check=False,
     )
     seconds = time.perf_counter() - start
-    return CommandRun(seconds, completed.returncode, completed.stdout, completed.stderr)
+    # One child at a time (the harness runs variants one after another), so the delta is this command's.
+    used = _children_cpu() - cpu
+    return CommandRun(seconds, completed.returncode, completed.stdout, completed.stderr, used)
 
 
 def alternate(variants: Mapping[str, Callable[[], float]], repeat: int, warmup: int = 0) -> dict[str, list[float]]:

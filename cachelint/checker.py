@@ -3,16 +3,24 @@
 :func:`check_file` parses a file once, runs the engine, drops findings
 silenced by ``noqa`` comments and returns them in the compact form the result
 cache stores (every code: selection happens when printing, so a different
-``--select`` reuses the cache).  It also returns the files the engine could
-have read for it (its imports, followed transitively through the project
-index; the paths where an unresolved import would appear; the installed
-files the engine reports), which the result cache uses to notice that a
-change in ``cache_manager.py`` can change the findings of the file importing it.
+``--select`` reuses the cache).  It also returns the file's imports, taken
+from the tree in hand, and the installed files the engine read.
 
 :func:`check_files` runs :func:`check_file` over many files: in this process
 for a few files, over a process pool for many (parsing and analysis are CPU
 bound; a worker keeps its project index across the files it is given, so
-files are grouped by configuration).
+files are grouped by configuration).  It runs in processes ``cachelint
+check`` owns, so it pauses the garbage collector per file
+(:mod:`cachelint.collector`); the engine itself leaves the collector alone.
+
+:func:`dependencies` then turns the returned imports into what the result
+cache watches for each file (the project modules its imports reach,
+transitively; the paths where an unresolved import would appear; the
+installed files read), so a change in ``cache_manager.py`` rechecks the file
+importing it.  It runs once, in the calling process, over every worker's
+results (:mod:`cachelint.analysis.imports`): no file is parsed a second time
+for it, and no worker builds the graph.  A run that does not cache
+(``--no-cache``, an editor's buffer) skips it.
 
 The engine is imported here, lazily by the CLI, so a warm run that finds
 everything in the result cache never pays for importing it.
@@ -24,18 +32,22 @@ import ast
 import os
 import sys
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cachelint import noqa
+from cachelint import collector, noqa
 from cachelint.analysis import Diagnostic, analyse, knowledge_for
-from cachelint.analysis.index import ModuleSummary, ProjectIndex
-from cachelint.config import Settings
+from cachelint.analysis.imports import Deps, FileImports, file_imports, graph_for, ordered
+from cachelint.config import ConfigError, Settings
 from cachelint.positions import char_column
-from cachelint.resultcache import Deps, Finding, Group, ParseError
+from cachelint.resultcache import Entry, Finding, ParseError, ResultCache
 from cachelint.syntax import parse_error_message
+
+if TYPE_CHECKING:
+    from cachelint.workspace import SettingsByFolder
 
 #: Below this many files, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -49,7 +61,10 @@ class FileResult:
     error: ParseError | None
     #: A read or internal error (not cached; ``findings`` may still hold what the other checks found).
     failure: str | None
-    deps: Deps
+    #: The file's imports, for :func:`dependencies`; None when nothing is to be cached or it did not parse.
+    imports: FileImports | None = None
+    #: Installed (site-packages) files the engine read: an upgrade rechecks the file.
+    external: tuple[str, ...] = ()
 
 
 def _stored(diagnostics: Sequence[Diagnostic], source: bytes) -> tuple[Finding, ...]:
@@ -77,239 +92,17 @@ def _stored(diagnostics: Sequence[Diagnostic], source: bytes) -> tuple[Finding, 
     return tuple(out)
 
 
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def _statement_imports(body: list[ast.stmt], package: str) -> Iterator[str]:
-    """Dotted names imported anywhere in ``body`` (statements only: imports are statements)."""
-    from cachelint.analysis.index import resolve_relative
-
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            source = resolve_relative(package, node.level, node.module)
-            if source is not None:
-                yield source
-                yield from (f"{source}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif not isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
-            # Compound statements; except handlers and match cases hold statements too.
-            for field in _BODIES:
-                children = getattr(node, field, None)
-                if children:
-                    pending.extend(children)
-
-
-def _ordered(groups: Iterable[Group]) -> Deps:
-    return tuple(sorted(groups))
-
-
-class ImportGraph:
-    """The project files one index can reach through imports, with closures memoised.
-
-    A file's findings may depend on every project module its imports reach,
-    transitively (re-exports, base classes, annotations of annotations), so
-    that whole closure is what the result cache watches.  Closures are
-    computed per strongly connected component (Tarjan) and shared; a closure
-    is a tuple of *groups*, one per component (its files and the missing paths
-    its imports watch), each group one shared object, so the cache stores and
-    stamps each component once however many files reach it.
-
-    An import that resolves to nothing is watched too (a *negative*
-    dependency): the paths where a module of that name would appear under a
-    source root (``name.py``, ``name.pyi``, ``name/__init__.py``), or the
-    missing folder that would have to be created first.  Those paths do not
-    exist, so their stamp changes the moment one appears.  (A new module that
-    would *shadow* one resolved under a later root is not watched.)
-    """
-
-    def __init__(self, index: ProjectIndex) -> None:
-        self.index = index
-        self._resolved: dict[str, tuple[str, ...]] = {}
-        self._missing: dict[str, tuple[str, ...]] = {}
-        self._edges: dict[str, tuple[str, ...]] = {}
-        self._negatives: dict[str, tuple[str, ...]] = {}
-        self._closure: dict[str, Deps] = {}
-        self._folders: dict[str, bool] = {}
-
-    def _isdir(self, path: str) -> bool:
-        found = self._folders.get(path)
-        if found is None:
-            found = self._folders[path] = os.path.isdir(path)
-        return found
-
-    def _absent(self, parts: list[str], out: list[str]) -> bool:
-        """Add where module ``parts`` would appear under each root; True if its folder exists somewhere."""
-        any_folder = False
-        for root in self.index.roots:
-            base = os.path.join(str(root), *parts)
-            parent = os.path.dirname(base)
-            if not self._isdir(parent):
-                out.append(parent)  # created first, and its stamp changes then
-                continue
-            out.append(base + ".py")
-            out.append(base + ".pyi")
-            if self._isdir(base):
-                any_folder = True
-                out.append(os.path.join(base, "__init__.py"))
-            else:
-                out.append(base)  # a folder created here could hold the deeper modules
-        return any_folder
-
-    def resolve(self, qualname: str) -> tuple[str, ...]:
-        """Project modules a dotted import name may denote (every prefix that is one)."""
-        found = self._resolved.get(qualname)
-        if found is None:
-            parts = qualname.split(".")
-            names: list[str] = []
-            missing: list[str] = []
-            for cut in range(1, len(parts) + 1):
-                name = ".".join(parts[:cut])
-                if self.index.module_path(name) is not None:
-                    names.append(name)
-                    continue
-                if not self._absent(parts[:cut], missing):
-                    break  # no folder of that name under a root: nothing deeper can be a module
-            found = tuple(names)
-            self._resolved[qualname] = found
-            self._missing[qualname] = tuple(missing)
-        return found
-
-    def missing(self, qualname: str) -> tuple[str, ...]:
-        """The paths whose appearance would change what ``qualname`` resolves to."""
-        self.resolve(qualname)
-        return self._missing[qualname]
-
-    def file(self, name: str) -> str:
-        return str(self.index.module_path(name))
-
-    def edges(self, name: str) -> tuple[str, ...]:
-        found = self._edges.get(name)
-        if found is None:
-            summary = self.index.module(name)
-            targets: set[str] = set()
-            negatives: set[str] = set()
-            if summary is not None:
-                for qualname in summary.imports.values():
-                    targets.update(self.resolve(qualname))
-                    negatives.update(self._missing[qualname])
-            targets.discard(name)
-            found = tuple(sorted(targets))
-            self._edges[name] = found
-            self._negatives[name] = tuple(sorted(negatives))
-        return found
-
-    def negatives(self, name: str) -> tuple[str, ...]:
-        """Missing paths module ``name``'s own imports are watching."""
-        self.edges(name)
-        return self._negatives[name]
-
-    def closure(self, root: str) -> Deps:
-        """Files of every module reachable from module ``root``, itself included, one group per component."""
-        done = self._closure
-        if root in done:
-            return done[root]
-        order: dict[str, int] = {root: 0}
-        low: dict[str, int] = {root: 0}
-        stack = [root]
-        on_stack = {root}
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(self.edges(root)))]
-        while work:
-            node, pending = work[-1]
-            descended = False
-            for target in pending:
-                if target in done:
-                    continue
-                if target not in order:
-                    order[target] = low[target] = len(order)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(self.edges(target))))
-                    descended = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], order[target])
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] != order[node]:
-                continue
-            members: list[str] = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                members.append(member)
-                if member == node:
-                    break
-            files = {self.file(member) for member in members}
-            groups: dict[int, Group] = {}
-            for member in members:
-                files.update(self.negatives(member))
-                for target in self.edges(member):
-                    if target in done:
-                        groups.update((id(group), group) for group in done[target])
-            own = tuple(sorted(files))
-            groups[id(own)] = own
-            shared = _ordered(groups.values())
-            for member in members:
-                done[member] = shared
-        return done[root]
-
-    def dependencies(self, module: ModuleSummary, tree: ast.Module, path: str) -> Deps:
-        """Project files the engine may have read to check the file ``path``, and missing paths it watches."""
-        direct: set[str] = set()
-        negatives: set[str] = set()
-        for qualname in module.imports.values():
-            direct.update(self.resolve(qualname))
-            negatives.update(self._missing[qualname])
-        # ``import a.b`` (the summary records ``a``) and imports inside functions.
-        for qualname in _statement_imports(tree.body, module.package):
-            direct.update(self.resolve(qualname))
-            negatives.update(self._missing[qualname])
-        direct.discard(module.name)
-        # Installed sources the engine read join the key through EngineResult.external.
-        own = self.index.module_path(module.name)
-        if (
-            own is not None
-            and str(own) == path
-            and direct <= set(self.edges(module.name))
-            and negatives <= set(self.negatives(module.name))
-        ):
-            return self.closure(module.name)  # shared with every module of its component
-        groups: dict[int, Group] = {}
-        for name in direct:
-            groups.update((id(group), group) for group in self.closure(name))
-        if negatives:
-            mine = tuple(sorted(negatives))
-            groups[id(mine)] = mine
-        return _ordered(groups.values())
-
-
-_GRAPHS: dict[int, ImportGraph] = {}
-
-
-def _graph_for(index: ProjectIndex) -> ImportGraph:
-    graph = _GRAPHS.get(id(index))
-    if graph is None or graph.index is not index:
-        graph = _GRAPHS[id(index)] = ImportGraph(index)
-    return graph
-
-
-def check_file(path: str, settings: Settings) -> FileResult:
+def check_file(path: str, settings: Settings, *, with_imports: bool = True) -> FileResult:
+    """Read, parse and check one file; ``with_imports=False`` when its result will not be cached."""
     try:
         with open(path, "rb") as handle:
             source = handle.read()
     except OSError as error:
-        return FileResult(path, (), None, f"cannot read: {error.strerror or error}", ())
-    return check_source(path, source, settings)
+        return FileResult(path, (), None, f"cannot read: {error.strerror or error}")
+    return check_source(path, source, settings, with_imports=with_imports)
 
 
-def check_source(path: str, source: bytes, settings: Settings) -> FileResult:
+def check_source(path: str, source: bytes, settings: Settings, *, with_imports: bool = False) -> FileResult:
     """:func:`check_file` for a text that is not (or not yet) what is on disk at ``path``.
 
     Standard input and editors' unsaved buffers: the settings and the project
@@ -320,10 +113,10 @@ def check_source(path: str, source: bytes, settings: Settings) -> FileResult:
     except SyntaxError as error:
         line = error.lineno or 1
         col = max((error.offset or 1) - 1, 0)
-        return FileResult(path, (), (line, col, parse_error_message(error, source)), None, ())
+        return FileResult(path, (), (line, col, parse_error_message(error, source)), None)
     except (ValueError, RecursionError, MemoryError) as error:
         reason = str(error) or type(error).__name__
-        return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None, ())
+        return FileResult(path, (), (1, 0, f"cannot parse: {reason}"), None)
     try:
         analysed = analyse(tree, path, settings, source=source)
         diagnostics = analysed.diagnostics
@@ -333,20 +126,26 @@ def check_source(path: str, source: bytes, settings: Settings) -> FileResult:
             failure = "; ".join(
                 f"internal error in {error.check} at line {error.line}: {error.error}" for error in analysed.errors
             )
-            return FileResult(path, _stored(kept, source), None, failure, ())
-        index = knowledge_for(settings).index
-        deps = _graph_for(index).dependencies(index.file_module(tree, Path(path), source), tree, path)
-        if analysed.external:  # installed packages the engine read: an upgrade rechecks the file
-            deps = _ordered([*deps, analysed.external])
+            return FileResult(path, _stored(kept, source), None, failure)
+        imports = None
+        if with_imports:
+            module = knowledge_for(settings).index.file_module(tree, Path(path), source)
+            imports = file_imports(module, tree, path)
     except Exception as error:  # the engine never raises on valid Python; if it does, say so
         if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
             traceback.print_exc()
-        return FileResult(path, (), None, f"internal error: {type(error).__name__}: {error}", ())
-    return FileResult(path, _stored(kept, source), None, None, deps)
+        return FileResult(path, (), None, f"internal error: {type(error).__name__}: {error}")
+    return FileResult(path, _stored(kept, source), None, None, imports, analysed.external)
 
 
-def _check_chunk(chunk: list[tuple[str, Settings]]) -> list[FileResult]:
-    return [check_file(path, settings) for path, settings in chunk]
+def _check_owned(path: str, settings: Settings, with_imports: bool) -> FileResult:
+    """:func:`check_file` in a process ``cachelint check`` owns: no collector pass mid-file."""
+    with collector.one_file():
+        return check_file(path, settings, with_imports=with_imports)
+
+
+def _check_chunk(chunk: list[tuple[str, Settings]], with_imports: bool) -> list[FileResult]:
+    return [_check_owned(path, settings, with_imports) for path, settings in chunk]
 
 
 def _chunks(items: list[tuple[str, Settings]], jobs: int) -> list[list[tuple[str, Settings]]]:
@@ -364,18 +163,92 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_files(items: list[tuple[str, Settings]], jobs: int | None = None) -> Iterator[FileResult]:
-    """Results for every ``(path, settings)``, in no particular order."""
+def check_files(
+    items: list[tuple[str, Settings]], jobs: int | None = None, *, with_imports: bool = True
+) -> list[FileResult]:
+    """Results for every ``(path, settings)``, in no particular order.
+
+    For ``cachelint check`` alone: it tunes the collector of this process and
+    of its workers (:mod:`cachelint.collector`).
+    """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(items) < PARALLEL_THRESHOLD:
-        for path, settings in items:
-            yield check_file(path, settings)
-        return
+        return [_check_owned(path, settings, with_imports) for path, settings in items]
+    import functools
     import multiprocessing
 
     # fork shares the already imported engine with the workers; elsewhere spawn.
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for results in pool.map(_check_chunk, _chunks(items, jobs)):
-            yield from results
+    out: list[FileResult] = []
+    work = functools.partial(_check_chunk, with_imports=with_imports)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=collector.worker_start) as pool:
+        for results in pool.map(work, _chunks(items, jobs)):
+            out.extend(results)
+    return out
+
+
+def dependencies(
+    results: Iterable[FileResult],
+    settings_of: Callable[[str], Settings],
+    stored: Callable[[str], tuple[str, ...] | None] | None = None,
+) -> dict[str, Deps]:
+    """What the result cache watches for each result that has imports, by path.
+
+    Every result's imports are taught to its index's graph first, so no file
+    checked in this run is parsed again to find its imports; ``stored`` gives
+    the imports of unchanged files an earlier run recorded (the result cache),
+    so those are not parsed either.
+    """
+    known = [
+        (result.imports, result.external, graph_for(knowledge_for(settings_of(result.path)).index))
+        for result in results
+        if result.imports is not None
+    ]
+    for imports, _, graph in known:
+        graph.stored = stored
+        graph.learn(imports)
+    out: dict[str, Deps] = {}
+    for imports, external, graph in known:
+        deps = graph.dependencies(imports)
+        if external:  # installed packages the engine read: an upgrade rechecks the file
+            deps = ordered([*deps, external])
+        out[imports.path] = deps
+    return out
+
+
+def store_result(cache: ResultCache | None, fingerprint: str, result: FileResult, deps: Deps) -> Entry:
+    """The result as an entry (``check``'s and the codemod's).
+
+    Cached only when every check ran: a failure must show again next run.
+    """
+    if cache is None:  # --no-cache: an entry to print, nothing to stat or stamp
+        return Entry(-1, -1, fingerprint, result.findings, result.error, (), 0)
+    deps = cache.canonical(deps)
+    stat = cache.stat(result.path) or (-1, -1)
+    entry = Entry(
+        mtime_ns=stat[0],
+        size=stat[1],
+        fingerprint=fingerprint,
+        findings=result.findings,
+        error=result.error,
+        deps=deps,
+        stamp=cache.stamp(deps),
+        imports=None if result.imports is None else result.imports.exported,
+    )
+    if result.failure is None:
+        cache.store(result.path, entry)
+    return entry
+
+
+def stored_imports(cache: ResultCache, settings_for: SettingsByFolder) -> Callable[[str], tuple[str, ...] | None]:
+    """What an unchanged file imports, as the cache recorded it (a broken configuration: unknown)."""
+
+    def stored(path: str) -> tuple[str, ...] | None:
+        try:
+            fingerprint = settings_for.fingerprint(settings_for(os.path.dirname(path)))
+        except ConfigError:
+            return None
+        return cache.imports(path, fingerprint)
+
+    return stored

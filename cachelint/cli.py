@@ -27,17 +27,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cachelint import __version__
+from cachelint.arguments import Parser
 from cachelint.workspace import SettingsByFolder, discover
 
 if TYPE_CHECKING:
-    from cachelint.checker import FileResult
     from cachelint.config import Settings
-    from cachelint.output import Report
-    from cachelint.resultcache import Entry, ResultCache
+    from cachelint.output import Checked, Report
+    from cachelint.resultcache import Entry
     from cachelint.resultcache import Finding as StoredFinding
 
 PROG = "cachelint"
@@ -55,53 +54,13 @@ def _error(message: str) -> int:
 # -- argument parsing ---------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse without abbreviations, and with a suggestion for a mistyped option."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def _known_options(self) -> list[str]:
-        options = list(self._option_string_actions)
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for parser in action.choices.values():
-                    options.extend(parser._option_string_actions)
-        return options
-
-    def error(self, message: str) -> NoReturn:
-        prefix = "unrecognized arguments: "
-        if message.startswith(prefix):
-            import difflib
-
-            hints: list[str] = []
-            for word in message[len(prefix) :].split():
-                if word.startswith("-"):
-                    close = difflib.get_close_matches(word.split("=", 1)[0], self._known_options(), n=1, cutoff=0.6)
-                    if close:
-                        hints.append(f"did you mean '{close[0]}' for '{word}'?")
-            if hints:
-                message = f"{message} ({'; '.join(hints)})"
-        elif message.startswith("argument COMMAND: invalid choice: "):
-            import difflib
-            import re
-
-            typed = re.search(r"invalid choice: '([^']*)'", message)
-            choices = [c for a in self._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
-            close = difflib.get_close_matches(typed.group(1), choices, n=1) if typed else []
-            if close:
-                message = f"{message} (did you mean '{close[0]}'?)"
-        super().error(message)
-
-
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Find and fix async code that misuses a synchronous cache.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
 
     check = commands.add_parser("check", help="report findings (exit 1 if any)")
     check.add_argument(
@@ -222,33 +181,6 @@ class _Selection:
         return found
 
 
-def _store(cache: ResultCache, path: str, stat: tuple[int, int], fingerprint: str, result: FileResult) -> Entry:
-    """The result as an entry; cached only when every check ran (a failure must show again next run)."""
-    from cachelint.resultcache import Entry
-
-    deps = cache.canonical(result.deps)
-    entry = Entry(
-        mtime_ns=stat[0],
-        size=stat[1],
-        fingerprint=fingerprint,
-        findings=result.findings,
-        error=result.error,
-        deps=deps,
-        stamp=cache.stamp(deps),
-    )
-    if result.failure is None:
-        cache.store(path, entry)
-    return entry
-
-
-@dataclass
-class Checked:
-    """A check's report, and where each displayed path's file and settings are."""
-
-    report: Report
-    files: dict[str, tuple[str, Settings]]  # displayed path -> (absolute path, settings)
-
-
 def _selection(options: argparse.Namespace) -> _Selection:
     return _Selection(
         _selectors(options.select, "--select"),
@@ -268,7 +200,7 @@ def _settings_lookup(options: argparse.Namespace) -> SettingsByFolder:
 
 def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder) -> Checked:
     """Check the files ``options`` name and build the report (nothing printed)."""
-    from cachelint.output import Problem, Report, display_path
+    from cachelint.output import Checked, Problem, Report, display_path
     from cachelint.resultcache import open_default
 
     selection = _selection(options)
@@ -300,12 +232,17 @@ def collect(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolde
 
     failures: dict[str, str] = {}
     if pending:
-        from cachelint.checker import check_files
+        from cachelint.checker import check_files, dependencies, store_result, stored_imports
 
-        for result in check_files(pending, options.jobs):
-            stat = cache.stat(result.path) or (-1, -1)
+        caching = not options.no_cache
+        checked = check_files(pending, options.jobs, with_imports=caching)
+        # Worked out here, once, from every worker's results (see cachelint.checker),
+        # with the imports of unchanged files read from the cache, not parsed.
+        deps = dependencies(checked, file_settings.__getitem__, stored_imports(cache, settings_for)) if caching else {}
+        for result in checked:
             fingerprint = settings_for.fingerprint(file_settings[result.path])
-            results[result.path] = _store(cache, result.path, stat, fingerprint, result)
+            stored = store_result(cache if caching else None, fingerprint, result, deps.get(result.path, ()))
+            results[result.path] = stored
             if result.failure is not None:
                 failures[result.path] = result.failure
     if not options.no_cache:
@@ -352,7 +289,7 @@ def _add_findings(report: Report, shown: str, findings: Sequence[StoredFinding],
 def _check_stdin(options: argparse.Namespace, cwd: str, settings_for: SettingsByFolder) -> Checked:
     """Standard input checked as if it were the file ``--stdin-filename`` (default: ``-`` in this folder)."""
     from cachelint.checker import check_source
-    from cachelint.output import Problem, Report, display_path
+    from cachelint.output import Checked, Problem, Report, display_path
 
     name = options.stdin_filename or "-"
     path = os.path.abspath(name)

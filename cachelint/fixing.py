@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from cachelint import extras, rules
 
 if TYPE_CHECKING:
-    from cachelint.cli import Checked
     from cachelint.config import Settings
+    from cachelint.output import Checked
 
 #: Codes a fix can remove.
 FIX_CODES = frozenset(rule.code for rule in rules.ACTIVE if rule.fixable)
@@ -202,10 +202,10 @@ def fix_stdin(filename: str | None, settings: Settings, *, unsafe: bool, diff: b
 
 def fix_command_stdin(argv: list[str]) -> int:
     """``cachelint fix --stdin-filename PATH [-]``: print the fixed text (the codemod on one text)."""
-    from cachelint.cli import _Parser
+    from cachelint.arguments import Parser
     from cachelint.workspace import SettingsByFolder
 
-    parser = _Parser(prog="cachelint fix", description="Fix standard input as if it were the file PATH.")
+    parser = Parser(prog="cachelint fix", description="Fix standard input as if it were the file PATH.")
     parser.add_argument("paths", nargs="*", metavar="-", help="'-': standard input (the default)")
     parser.add_argument("--stdin-filename", required=True, metavar="PATH", help="where the text lives")
     parser.add_argument("--diff", action="store_true", help="print a unified diff instead of the fixed text")

@@ -4,12 +4,19 @@ Settings come from the nearest ``pyproject.toml`` (``[tool.cachelint]``) of
 each checked file; the ``--cachelint-*`` options (command line or flake8
 config) override single keys.  CLT104 is off by default through
 ``extend_default_ignore``; ``--extend-select CLT104`` turns it on.
+
+Garbage-collector tuning (:mod:`cachelint.collector`) happens only in a
+process flake8 runs for its own sake: the ``flake8`` command (``flake8``,
+``python -m flake8``), which exits when the run ends, and the worker processes
+it forks or spawns for ``--jobs``.  When flake8 is called as a library inside
+another program (an editor, a test runner), the host's collector is left alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +44,22 @@ _OPTIONS: dict[str, tuple[str, bool]] = {
 }
 
 
+def _flake8_owns_process() -> bool:
+    """Whether this process exists only to run flake8: its command, or one of its workers."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name in ("flake8", "flake8.__main__"):
+        return True  # python -m flake8 (and its forked workers, which share __main__)
+    script = os.path.basename(getattr(main, "__file__", None) or "")
+    if script in ("flake8", "flake8.exe", "flake8-script.py"):
+        return True  # the console script
+    # A spawned worker of flake8's pool: flake8 sets this in its pool initializer.
+    import multiprocessing
+
+    checker = sys.modules.get("flake8.checker")
+    return multiprocessing.parent_process() is not None and getattr(checker, "_mp", None) is not None
+
+
 class CacheLintChecker:
     """flake8 ``tree`` plugin for the CLT codes."""
 
@@ -46,6 +69,8 @@ class CacheLintChecker:
     _settings: ClassVar[dict[Path, Settings]] = {}
     _reported: ClassVar[set[str]] = set()
     _exclusions: ClassVar[Exclusions | None] = None
+    #: Whether :func:`_flake8_owns_process`, decided on the first file.
+    _tune_collector: ClassVar[bool | None] = None
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str] | None = None) -> None:
         self.tree = tree
@@ -125,7 +150,17 @@ class CacheLintChecker:
             return
         lines = self.lines
         # The text lets the engine's pre-filter test words without walking the tree.
-        result = analyse(self.tree, self.filename, settings, source="".join(lines))
+        source = "".join(lines)
+        cls = type(self)
+        if cls._tune_collector is None:
+            cls._tune_collector = _flake8_owns_process()
+        if cls._tune_collector:
+            from cachelint.collector import one_file
+
+            with one_file():
+                result = analyse(self.tree, self.filename, settings, source=source)
+        else:
+            result = analyse(self.tree, self.filename, settings, source=source)
         for diagnostic in result.diagnostics:
             line = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else ""
             yield diagnostic.line, char_column(line, diagnostic.col), diagnostic.text(), type(self)

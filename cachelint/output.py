@@ -23,10 +23,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cachelint import __version__, rules
 from cachelint.terminal import PLAIN, Style
+
+if TYPE_CHECKING:
+    from cachelint.config import Settings
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -89,6 +92,14 @@ class Report:
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
         self.problems.sort(key=lambda p: (p.path, p.line or 0))
+
+
+@dataclass
+class Checked:
+    """A check's report, and where each displayed path's file and settings are (what ``--fix`` and "N fixable" read)."""
+
+    report: Report
+    files: dict[str, tuple[str, Settings]]  # displayed path -> (absolute path, settings)
 
 
 def display_path(path: str, cwd: str) -> str:

@@ -21,6 +21,12 @@ An entry is reused only when all of these are unchanged:
   import-graph component), each stored and stamped once per run however many
   files depend on it.
 
+Each entry also keeps what the file imports at module level (the import
+graph's edges out of it, :mod:`cachelint.analysis.imports`): a later run that
+checks a few changed files (a pre-commit hook) reads the edges of every
+unchanged module from here (:meth:`ResultCache.imports`, valid under the same
+stat and settings) instead of parsing the modules their imports reach.
+
 The file is read as untrusted input: a repository may ship one.  It is JSON
 (its parser allocates in proportion to the bytes it reads, unlike
 ``marshal``, where a 5-byte file can request 16 GB), capped at
@@ -46,7 +52,7 @@ from typing import Any
 
 from cachelint import __version__
 
-FORMAT = 3
+FORMAT = 4
 CACHE_DIR_NAME = ".cachelint_cache"
 FILE_NAME = "results.json"
 #: A cache file larger than this is ignored unread (the corpus of 1,432 files needs about 1 MB).
@@ -149,6 +155,8 @@ class Entry:
     error: ParseError | None
     deps: Deps
     stamp: int
+    #: What the file imports at module level (its import-graph edges); None if unknown (a parse error).
+    imports: tuple[str, ...] | None = None
 
 
 def _is_int(value: object) -> bool:
@@ -253,9 +261,9 @@ class ResultCache:
         if found is not None:
             return found
         raw = self._raw.get(path)
-        if not isinstance(raw, list) or len(raw) != 7:
+        if not isinstance(raw, list) or len(raw) != 8:
             return None
-        mtime_ns, size, fingerprint, findings, error, deps, stamp = raw
+        mtime_ns, size, fingerprint, findings, error, deps, stamp, imports = raw
         try:
             if not (_is_int(mtime_ns) and _is_int(size) and _is_int(fingerprint) and _is_int(deps)):
                 return None
@@ -263,6 +271,10 @@ class ResultCache:
                 return None
             parsed = tuple(_finding(item) for item in findings)
             if any(item is None for item in parsed):
+                return None
+            if imports is not None and not (
+                isinstance(imports, list) and all(isinstance(name, str) for name in imports)
+            ):
                 return None
             return Entry(
                 mtime_ns,
@@ -272,6 +284,7 @@ class ResultCache:
                 None if error is None else _parse_error(error),
                 self._dep_lists[deps],
                 stamp,
+                None if imports is None else tuple(imports),
             )
         except (IndexError, ValueError):
             return None
@@ -286,6 +299,17 @@ class ResultCache:
         if entry.deps and self.stamp(entry.deps) != entry.stamp:
             return None
         return entry
+
+    def imports(self, path: str, fingerprint: str) -> tuple[str, ...] | None:
+        """What ``path`` imports at module level, if its entry still describes the file (same stat and settings).
+
+        Its dependencies need not be unchanged: a module's own imports depend
+        on its text alone (and on the settings, which name its package).
+        """
+        entry = self._entry(path)
+        if entry is None or entry.fingerprint != fingerprint or self.stat(path) != (entry.mtime_ns, entry.size):
+            return None
+        return entry.imports
 
     def stamp(self, deps: Deps) -> int:
         """One number for every group of ``deps``, memoised by object for this run."""
@@ -325,6 +349,7 @@ class ResultCache:
             entry.error,
             self.canonical(entry.deps),
             entry.stamp,
+            entry.imports,
         )
         self._dirty = True
 
@@ -363,6 +388,7 @@ class ResultCache:
                 None if entry.error is None else list(entry.error),
                 deps_index(entry.deps),
                 entry.stamp,
+                None if entry.imports is None else list(entry.imports),
             ]
         return {
             "format": FORMAT,

@@ -19,7 +19,7 @@ from processes import python312, python312_check_source
 from cachelint.analysis import check_source
 from cachelint.analysis import index as index_module
 from cachelint.analysis.engine import knowledge_for
-from cachelint.checker import check_file
+from cachelint.checker import check_file, dependencies
 from cachelint.config import Settings, load_settings
 
 CACHE = """
@@ -228,9 +228,11 @@ def test_result_cache_dependencies_include_installed_sources(tmp_path: Path, sit
     _write(site, FAKE_PYDANTIC_AI)
     project = tmp_path / "project"
     _write(project, {"pyproject.toml": "", "cache.py": CACHE, "app.py": AGENT_APP})
-    result = check_file(str(project / "app.py"), load_settings(project / "app.py"))
+    settings = load_settings(project / "app.py")
+    result = check_file(str(project / "app.py"), settings)
     assert result.failure is None
-    watched = {path for group in result.deps for path in group}  # the cache's dependency groups
+    deps = dependencies([result], lambda _: settings)[str(project / "app.py")]
+    watched = {path for group in deps for path in group}  # the cache's dependency groups
     assert str(site / "fake_ai" / "_run_context.py") in watched
     assert str(project / "cache.py") in watched
 

@@ -16,7 +16,6 @@ does, so they are found).
 from __future__ import annotations
 
 import ast
-import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ def knowledge_for(settings: Settings) -> Knowledge:
     if found is None:
         if len(_KNOWLEDGE) >= MAX_CONFIGURATIONS:
             # Closing breaks the summaries' cycles, so refcounting frees them even
-            # though check_tree froze them out of the collector's sight.
+            # where a front end froze them out of the collector's sight (cachelint.collector).
             _KNOWLEDGE.pop(next(iter(_KNOWLEDGE))).close()
         found = Knowledge(ProjectIndex(settings.effective_source_roots()), settings)
         _KNOWLEDGE[key] = found
@@ -139,22 +138,10 @@ def analyse(
     tree was parsed from, lets the project index tell an edited, unsaved or
     rewritten text from the file on disk (see ``ProjectIndex.file_module``).
     """
-    # The cyclic garbage collector would otherwise rescan the growing heap of
-    # summaries and memos over and over while this file allocates its model:
-    # measured on the real-package corpus it more than doubled the engine's time.
-    # Nothing here needs it; cycles left behind are collected once it is back on.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _check_tree(tree, path, settings, source)
-    finally:
-        if collecting:
-            # Collect this check's own cyclic garbage (young objects only: cheap),
-            # then move what survives (summaries, memos: kept for the process's
-            # life) out of the collector's sight instead of rescanning it per file.
-            gc.collect(0)
-            gc.freeze()
-            gc.enable()
+    # No garbage-collector tuning here: the engine is a library and leaves its
+    # host's collector alone.  Front ends that own their process pause it per
+    # file (cachelint.collector), which is what keeps the engine fast there.
+    return _check_tree(tree, path, settings, source)
 
 
 def _check_tree(tree: ast.Module, path: str | Path, settings: Settings, source: str | bytes | None) -> EngineResult:

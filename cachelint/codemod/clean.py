@@ -20,12 +20,13 @@ A file the check could not finish is not stored, as in ``check``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cachelint.codemod.codes import acted_on
 from cachelint.config import ConfigError
-from cachelint.resultcache import Entry, open_default
+from cachelint.resultcache import open_default
 from cachelint.workspace import SettingsByFolder
 
 if TYPE_CHECKING:
@@ -53,22 +54,14 @@ class CleanFiles:
             return False
         return not any(finding[2] in self._codes for finding in entry.findings)
 
-    def record(self, result: FileResult, settings: Settings) -> None:
-        """Store ``cachelint check``'s result for ``result.path`` (absolute), as ``check`` stores it."""
-        if result.failure is not None:  # a failure must show again next run
-            return
-        stat = self._cache.stat(result.path) or (-1, -1)
-        deps = self._cache.canonical(result.deps)
-        entry = Entry(
-            mtime_ns=stat[0],
-            size=stat[1],
-            fingerprint=self._settings.fingerprint(settings),
-            findings=result.findings,
-            error=result.error,
-            deps=deps,
-            stamp=self._cache.stamp(deps),
-        )
-        self._cache.store(result.path, entry)
+    def record(self, results: list[FileResult], settings_of: Callable[[str], Settings]) -> None:
+        """Store ``cachelint check``'s results (absolute paths), as ``check`` stores them, with what each watches."""
+        from cachelint.checker import dependencies, store_result, stored_imports
+
+        deps = dependencies(results, settings_of, stored_imports(self._cache, self._settings))
+        for result in results:
+            fingerprint = self._settings.fingerprint(settings_of(result.path))
+            store_result(self._cache, fingerprint, result, deps.get(result.path, ()))
 
     def save(self) -> None:
         """Write what :meth:`record` stored (a cache that cannot be written is skipped, as in ``check``)."""

@@ -168,12 +168,13 @@ def _engine_pass(
     # Absolute paths, as ``check`` passes them: the cache's keys and the dependencies are then the same.
     shown_of = {os.path.abspath(shown): shown for shown in candidates}
     items = [(absolute, candidates[shown][3]) for absolute, shown in shown_of.items()]
-    for checked in check_files(items, args.jobs):
-        shown = shown_of[checked.path]
-        results.record(checked, candidates[shown][3])
-        unfinished = checked.error is not None or checked.failure is not None
-        yield shown, unfinished or any(finding[2] in codes for finding in checked.findings)
+    settings_of = {absolute: settings for absolute, settings in items}
+    checked_files = check_files(items, args.jobs)
+    results.record(checked_files, settings_of.__getitem__)
     results.save()
+    for checked in checked_files:
+        unfinished = checked.error is not None or checked.failure is not None
+        yield shown_of[checked.path], unfinished or any(finding[2] in codes for finding in checked.findings)
 
 
 def _results(candidates: list[Candidate], args: argparse.Namespace) -> Iterator[FileResult]:

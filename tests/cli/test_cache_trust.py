@@ -70,7 +70,7 @@ def test_a_module_created_inside_an_existing_package_is_seen(tmp_path: Path, cac
 
 def test_installed_files_the_engine_reports_are_watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cachelint.analysis.index import ProjectIndex
-    from cachelint.checker import check_file
+    from cachelint.checker import check_file, dependencies
     from cachelint.config import Settings
     from cachelint.resultcache import Entry, ResultCache
 
@@ -81,11 +81,13 @@ def test_installed_files_the_engine_reports_are_watched(tmp_path: Path, monkeypa
     monkeypatch.setattr(ProjectIndex, "installed_sources", lambda self: (str(installed),))
     app = tmp_path / "app.py"
     app.write_text("import lib\n", encoding="utf-8")
-    result = check_file(str(app), Settings(root=tmp_path))
-    assert any(str(installed) in group for group in result.deps), result.deps
+    settings = Settings(root=tmp_path)
+    result = check_file(str(app), settings)
+    found = dependencies([result], lambda _: settings)[str(app)]
+    assert any(str(installed) in group for group in found), found
 
     cache = ResultCache(str(tmp_path / "cache"))
-    deps = cache.canonical(result.deps)
+    deps = cache.canonical(found)
     st = app.stat()
     cache.store(str(app), Entry(st.st_mtime_ns, st.st_size, "fp", result.findings, None, deps, cache.stamp(deps)))
     cache.save()
