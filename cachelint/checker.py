@@ -42,6 +42,7 @@ from cachelint import collector, noqa
 from cachelint.analysis import Diagnostic, analyse, knowledge_for
 from cachelint.analysis.imports import Deps, FileImports, file_imports, graph_for, ordered
 from cachelint.config import ConfigError, Settings
+from cachelint.debugging import debug_enabled
 from cachelint.positions import char_column
 from cachelint.resultcache import Entry, Finding, ParseError, ResultCache
 from cachelint.syntax import parse_error_message
@@ -132,7 +133,7 @@ def check_source(path: str, source: bytes, settings: Settings, *, with_imports: 
             module = knowledge_for(settings).index.file_module(tree, Path(path), source)
             imports = file_imports(module, tree, path)
     except Exception as error:  # the engine never raises on valid Python; if it does, say so
-        if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
+        if debug_enabled():
             traceback.print_exc()
         return FileResult(path, (), None, f"internal error: {type(error).__name__}: {error}")
     return FileResult(path, _stored(kept, source), None, None, imports, analysed.external)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from cachelint import __version__
 from cachelint.arguments import Parser
+from cachelint.debugging import debug_enabled
 from cachelint.workspace import SettingsByFolder, discover
 
 if TYPE_CHECKING:
@@ -497,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(error, ConfigError):  # a broken pyproject.toml met while finding the files
             return _error(str(error))
-        if os.environ.get("CACHELINT_DEBUG", "") not in ("", "0"):
+        if debug_enabled():
             raise
         return _error(f"internal error: {type(error).__name__}: {error}")
 

@@ -3,7 +3,8 @@
 Public entry points: :func:`analyse` (diagnostics plus the check failures
 front ends must report), :func:`check_tree`, :func:`check_source`, and the
 :class:`Diagnostic` / :class:`FixHint` / :class:`EngineError` they return;
-:func:`debug_enabled`, the one reading of ``CACHELINT_DEBUG``.
+:func:`debug_enabled`, the one reading of ``CACHELINT_DEBUG`` (from
+:mod:`cachelint.debugging`, which the CLI reads without importing the engine).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from cachelint.analysis.engine import (
     analyse,
     check_source,
     check_tree,
-    debug_enabled,
     knowledge_for,
 )
+from cachelint.debugging import debug_enabled
 
 __all__ = [
     "INTERNAL_ERROR_CODE",

@@ -16,7 +16,6 @@ does, so they are found).
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from cachelint.analysis.index import ProjectIndex
 from cachelint.analysis.knowledge import Knowledge
 from cachelint.analysis.semantic import FileModel
 from cachelint.config import Settings
+from cachelint.debugging import debug_enabled
 
 _NODE_CHECKS, _FILE_CHECKS = registry()
 _KNOWLEDGE: dict[str, Knowledge] = {}
@@ -49,20 +49,6 @@ def knowledge_for(settings: Settings) -> Knowledge:
         found = Knowledge(ProjectIndex(settings.effective_source_roots()), settings)
         _KNOWLEDGE[key] = found
     return found
-
-
-#: The environment variable that makes internal errors raise instead of being reported.
-DEBUG_VARIABLE = "CACHELINT_DEBUG"
-
-
-def debug_enabled() -> bool:
-    """Whether ``CACHELINT_DEBUG`` asks for internal errors to raise (the test suite sets it).
-
-    The one reading of the flag: the engine, and every front end that turns an
-    internal error into a line (CLI, flake8 adapter), ask here.  Read on each
-    call, not once, so a test or a long-lived host can change it.
-    """
-    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
 
 
 #: The code front ends print an :class:`EngineError` under: not a rule, never selectable away by the catalog.
