@@ -203,6 +203,17 @@ recognizer = PatternRecognizer()
 
 # -- the fixes (kinds are what the codemod plans by) ---------------------------
 
+#: The settings that decide whether a call's receiver is a sync cache: what CLT101
+#: and CLT104 both depend on, listed once so their rule pages cannot drift apart.
+_CALL_SITE_OPTIONS = (
+    "sync-cache-classes",
+    "async-cache-classes",
+    "not-cache-classes",
+    "cache-methods",
+    "receiver-name-patterns",
+    "source-roots",
+)
+
 TYPED_API_FIX = Fix(
     "typed-async-api",
     "Rewrite the call to AsyncCacheManager's typed get_list/get_model/set_list/set_model",
@@ -316,14 +327,7 @@ CLT101 = Rule(
         "never rewritten: whether to offload or to switch APIs is the author's choice."
     ),
     fixes=(TYPED_API_FIX,),
-    options=(
-        "sync-cache-classes",
-        "async-cache-classes",
-        "not-cache-classes",
-        "cache-methods",
-        "receiver-name-patterns",
-        "source-roots",
-    ),
+    options=_CALL_SITE_OPTIONS,
 )
 
 CLT102 = Rule(
@@ -508,14 +512,7 @@ CLT104 = Rule(
         "the event loop), which is the point but can reorder side effects."
     ),
     fixes=(BLOCKING_FIX,),
-    options=(
-        "sync-cache-classes",
-        "async-cache-classes",
-        "not-cache-classes",
-        "cache-methods",
-        "receiver-name-patterns",
-        "source-roots",
-    ),
+    options=_CALL_SITE_OPTIONS,
 )
 
 CLT105 = Rule(
