@@ -248,17 +248,18 @@ class ScopeBuilder:
         out = self.out
         parents = out.parents
         binders = _BINDERS
-        child_fields = _CHILD_FIELDS
+        child_fields = _REVERSED_CHILD_FIELDS
         calls, subscripts, names = out.calls, out.subscripts, out.names
         name_type, call_type, subscript_type, load_type = ast.Name, ast.Call, ast.Subscript, ast.Load
-        constant_type = ast.Constant
+        constant_type, attribute_type, keyword_type, expr_type = ast.Constant, ast.Attribute, ast.keyword, ast.Expr
+        parent_types, node_base, list_type = _PARENT_TYPES, ast.AST, list
         stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(out.tree, None, self.module_scope)]
         pop, push = stack.pop, stack.append
         while stack:
             node, parent, scope = pop()
-            if node is None:  # Dict.keys for ``**d`` and kw_defaults hold None
-                continue
             node_type = type(node)
+            # The commonest nodes first, each with the children it has (pushed
+            # last-first, so children are visited in source order).
             if node_type is name_type:
                 parents[id(node)] = parent
                 if type(node.ctx) is load_type:  # type: ignore[attr-defined]
@@ -266,34 +267,48 @@ class ScopeBuilder:
                 continue
             if node_type is constant_type:
                 continue
-            if node_type in _PARENT_TYPES:
+            if node_type is attribute_type:
                 parents[id(node)] = parent
-                if node_type is call_type:
-                    calls.append(Visit(node, parent, scope))
-                elif node_type is subscript_type:
+                push((node.value, node, scope))  # type: ignore[attr-defined]
+                continue
+            if node_type is call_type:
+                parents[id(node)] = parent
+                calls.append(Visit(node, parent, scope))
+                for child in reversed(node.keywords):  # type: ignore[attr-defined]
+                    push((child, node, scope))
+                for child in reversed(node.args):  # type: ignore[attr-defined]
+                    push((child, node, scope))
+                push((node.func, node, scope))  # type: ignore[attr-defined]
+                continue
+            if node_type is keyword_type:
+                parents[id(node)] = parent
+                push((node.value, node, scope))  # type: ignore[attr-defined]
+                continue
+            if node_type is expr_type:
+                push((node.value, node, scope))  # type: ignore[attr-defined]
+                continue
+            if node_type in parent_types:
+                parents[id(node)] = parent
+                if node_type is subscript_type:
                     subscripts.append(Visit(node, parent, scope))
             binder = binders.get(node_type)
             inner = binder(self, node, scope) if binder is not None else None
             fields = child_fields.get(node_type)
             if fields is None:
-                fields = _child_fields(node_type)
-            children: list[ast.AST] = []
+                fields = _reversed_child_fields(node_type)
             for field_name in fields:
                 value = getattr(node, field_name, None)
                 if value is None:
                     continue
-                if type(value) is list:
-                    if value and isinstance(value[0], ast.AST):
-                        children.extend(value)
-                elif isinstance(value, ast.AST):
-                    children.append(value)
-            children.reverse()
-            if inner is None:
-                for child in children:
-                    push((child, node, scope))
-            else:
-                for child in children:
-                    push((child, node, inner if _inside(node, child) else scope))
+                if type(value) is list_type:
+                    # A list of nodes (a list of names, ``Global.names``, holds strings).  ``Dict.keys``
+                    # and ``kw_defaults`` may hold None; one starting with None is skipped, as before.
+                    if value and isinstance(value[0], node_base):
+                        for child in reversed(value):
+                            if child is not None:
+                                push((child, node, scope if inner is None or not _inside(node, child) else inner))
+                elif isinstance(value, node_base):
+                    push((value, node, scope if inner is None or not _inside(node, value) else inner))
         for scope in out.scopes:
             for name in scope.globals_:
                 self.module_scope.bind(name, _unknown(scope.node))
@@ -523,14 +538,16 @@ _PARENT_TYPES = frozenset({ast.Call, ast.Subscript, ast.Await, ast.keyword, ast.
 _LEAF_FIELDS = frozenset(
     {"ctx", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async", "type_comment", "simple"}
 )
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+#: Per node type, the fields that may hold child nodes, last first (the builder pushes
+#: children on a stack, so pushing them last-first visits them in source order).
+_REVERSED_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+def _reversed_child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     fields = tuple(
         name
-        for name in node_type._fields
+        for name in reversed(node_type._fields)
         if name not in _LEAF_FIELDS and not (name == "name" and node_type is not getattr(ast, "TypeAlias", None))
     )
-    _CHILD_FIELDS[node_type] = fields
+    _REVERSED_CHILD_FIELDS[node_type] = fields
     return fields
