@@ -599,6 +599,22 @@ class ProjectIndex:
         self._installed_paths[name] = found
         return found
 
+    def installed_exists(self, name: str) -> bool:
+        """Whether :meth:`installed_path` would find ``name`` within budget; nothing is read or counted."""
+        head, _, rest = name.partition(".")
+        return head not in _TABLED_PACKAGES and head.isidentifier() and self._find_installed(head, rest) is not None
+
+    def already_read(self, name: str) -> bool:
+        """Whether :meth:`module` answers for ``name`` without reading a project file.
+
+        The relevance pre-filter asks, so that it never parses a module the
+        checks themselves might not need.
+        """
+        if name in self._modules:
+            return True
+        path = self.module_path(name)
+        return path is None or Path(os.path.abspath(path)) in self._by_path
+
     def _find_installed(self, head: str, rest: str) -> Path | None:
         if self._installed_roots is None:
             self._installed_roots = tuple(

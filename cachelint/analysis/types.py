@@ -103,7 +103,7 @@ _SELF_NAMES = frozenset({"typing.Self", "typing_extensions.Self"})
 TYPEVAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 # Generic aliases folded onto one spelling so rules can ask "is this a list?".
-_CANONICAL = {
+CANONICAL = {
     "typing.List": "builtins.list",
     "typing.Dict": "builtins.dict",
     "typing.Set": "builtins.set",
@@ -184,7 +184,7 @@ _MAX_DEPTH = 12
 
 
 def canonical(qualname: str) -> str:
-    return _CANONICAL.get(qualname, qualname)
+    return CANONICAL.get(qualname, qualname)
 
 
 def make_union(items: list[Ty]) -> Ty | None:
