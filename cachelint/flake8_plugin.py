@@ -3,7 +3,9 @@
 Settings come from the nearest ``pyproject.toml`` (``[tool.cachelint]``) of
 each checked file; the ``--cachelint-*`` options (command line or flake8
 config) override single keys.  CLT104 is off by default through
-``extend_default_ignore``; ``--extend-select CLT104`` turns it on.
+``extend_default_ignore``; ``--extend-select CLT104`` turns it on.  flake8
+runs every plugin whatever is selected, so a run that selects no CLT code
+(``--select E9``) is told apart here and analyses nothing.
 
 Garbage-collector tuning (:mod:`cachelint.collector`) happens only in a
 process flake8 runs for its own sake: the ``flake8`` command (``flake8``,
@@ -44,6 +46,26 @@ _OPTIONS: dict[str, tuple[str, bool]] = {
 }
 
 
+def _selects_ours(options: argparse.Namespace) -> bool:
+    """Whether flake8 could show any CLT code under ``options``.
+
+    flake8 runs every installed plugin whatever ``--select`` says and filters
+    the results afterwards, so a run that selects only other codes
+    (``--select E9``) would pay for the engine and show nothing of it.  A code
+    is shown when it starts with an entry of ``--select``/``--extend-select``;
+    without ``--select``, flake8 selects every plugin's codes.
+    """
+    select = getattr(options, "select", None)
+    if not select:
+        return True
+    entries = [*select, *(getattr(options, "extend_select", None) or [])]
+    return any(entry and (OURS.startswith(entry) or entry.startswith(OURS)) for entry in entries)
+
+
+#: The prefix of every code cachelint reports (rules and CLT000).
+OURS = "CLT"
+
+
 def _flake8_owns_process() -> bool:
     """Whether this process exists only to run flake8: its command, or one of its workers."""
     main = sys.modules.get("__main__")
@@ -69,6 +91,10 @@ class CacheLintChecker:
     _settings: ClassVar[dict[Path, Settings]] = {}
     _reported: ClassVar[set[str]] = set()
     _exclusions: ClassVar[Exclusions | None] = None
+    #: Whether any CLT code can be shown (:func:`_selects_ours`); when not, files are not analysed.
+    _active: ClassVar[bool] = True
+    #: The configuration of each folder, for exclusions (overrides do not apply to them).
+    _configs: ClassVar[dict[str, Settings]] = {}
     #: Whether :func:`_flake8_owns_process`, decided on the first file.
     _tune_collector: ClassVar[bool | None] = None
 
@@ -101,7 +127,9 @@ class CacheLintChecker:
                 overrides[field] = tuple(Path(item).resolve() for item in items) if is_path else items
         cls.overrides = overrides
         cls._settings = {}
+        cls._configs = {}
         cls._exclusions = None
+        cls._active = _selects_ours(options)
         try:
             # Validate every configuration the named paths use, up front and once:
             # an exception inside flake8's worker processes would be far less clear.
@@ -128,14 +156,22 @@ class CacheLintChecker:
             return False  # standard input or an unsaved buffer: nothing to match
         cls = type(self)
         if cls._exclusions is None:
-            cls._exclusions = Exclusions(lambda folder: load_settings(folder))
+            cls._exclusions = Exclusions(cls._config_for)
         return cls._exclusions.excluded(self.filename)
 
+    @classmethod
+    def _config_for(cls, folder: str) -> Settings:
+        # load_settings looks for the governing files from the folder up on every call.
+        found = cls._configs.get(folder)
+        if found is None:
+            found = cls._configs[folder] = load_settings(folder)
+        return found
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not isinstance(self.tree, ast.Module) or not self._active:
+            return
         from cachelint.analysis import analyse
 
-        if not isinstance(self.tree, ast.Module):
-            return
         try:
             settings = self._settings_for()
         except ConfigError as error:

@@ -127,3 +127,37 @@ def test_blocking_rule_is_opt_in(tmp_path: Path) -> None:
     assert "CLT104" not in default.out
     opted_in = flake8("--extend-select", "CLT104", "blocking.py", cwd=project)
     assert "blocking.py:5:12: CLT104" in opted_in.out
+
+
+_IMPORTED_ENGINE = """
+import atexit, sys
+from flake8.main.cli import main
+atexit.register(lambda: print("engine imported:", "cachelint.analysis" in sys.modules))
+main(["--isolated", "--select", {select!r}, "user.py"])
+"""
+
+
+def _engine_ran(tmp_path: Path, select: str) -> tuple[int, bool]:
+    """(CLT result lines, whether the engine was imported) of the real flake8 command line in a process."""
+    import subprocess
+    import sys
+
+    tmp_path.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_ENGINE.format(select=select)],
+        cwd=_project(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[-1].startswith("engine imported:"), done.stdout + done.stderr
+    return sum(" CLT" in line for line in lines), lines[-1].endswith("True")
+
+
+def test_a_run_that_selects_no_clt_code_does_not_analyse(tmp_path: Path) -> None:
+    # flake8 runs every plugin whatever is selected: without this, --select E9 paid for the engine.
+    assert _engine_ran(tmp_path / "e9", "E9") == (0, False)
+    assert _engine_ran(tmp_path / "both", "E9,CLT") == (1, True)
+    assert _engine_ran(tmp_path / "c", "C") == (1, True)  # ``C`` selects the CLT codes too
+    assert _engine_ran(tmp_path / "one", "CLT101") == (1, True)
