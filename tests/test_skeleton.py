@@ -327,6 +327,7 @@ def test_unsure_sources_get_none(source: bytes) -> None:
         'def f(d):\n    return f"{d["k"]}"\nX = 1\n',
         "def f(d):\n    return f'{d['k'] + \"}\"}'\n",
         'def f(x):\n    return f"""{x # }"""\n}"""\n',
+        "def f(d):\n    return f\"{d['}']}\"\n",  # a brace in a nested string: not followed
     ],
 )
 def test_pep701_fstrings_with_nested_quotes_get_none(source: str) -> None:
@@ -336,6 +337,7 @@ def test_pep701_fstrings_with_nested_quotes_get_none(source: str) -> None:
 @needs_scanner
 def test_simple_fstrings_are_scanned() -> None:
     _same('def f(x, w):\n    return f"{x!r:>{w}} {{literal}}" + F"{x}"\nY = f"{1}"\n')
+    _same("def f(d):\n    return f\"{d['key']} x\" + f'{d[\"k\"]:>{3}}'\nY = 1\n")
 
 
 def test_a_file_that_does_not_parse_still_has_no_summary(tmp_path: Path) -> None:

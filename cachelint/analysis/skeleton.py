@@ -116,6 +116,10 @@ _FSTRING_START_RE = re.compile(rb"(?<![\w\x80-\xff])(?:[fFtT][rR]?|[rR][fFtT])(?
 _STRING_RE = re.compile(_STRING)
 _BRACES_RE = re.compile(rb"[{}]")
 _FIELD_UNSAFE_RE = re.compile(rb"['\"\\#]")
+# A one-line string without braces, quotes of the other kind, backslashes or ``#``
+# (``f"{d['key']}"``): inside a field it cannot move the f-string's end, and in the
+# literal part it is text.  A pair that would span a field's edge holds a brace.
+_PLAIN_NESTED_STRING_RE = re.compile(rb"'[^'\"{}\\#\r\n]*'|\"[^'\"{}\\#\r\n]*\"")
 
 _block_res: dict[int, re.Pattern[bytes]] = {}
 
@@ -172,7 +176,8 @@ def _fstrings_scannable(text: bytes) -> bool:
 
     The 3.12 tokenizer ends an f-string at the quote :data:`_STRING` finds unless a
     replacement field is still open there.  A field the scan can follow holds no
-    quote, backslash or ``#``, and its braces never close more than they opened.
+    backslash, ``#`` or quote (but plain strings, see :data:`_PLAIN_NESTED_STRING_RE`),
+    and its braces never close more than they opened.
     """
     if b"{" not in text:
         return True
@@ -184,7 +189,7 @@ def _fstrings_scannable(text: bytes) -> bool:
         if b"{" not in body and b"}" not in body:
             continue
         quotes = 3 if body[:3] in (b'"""', b"'''") else 1
-        content = body[quotes:-quotes]
+        content = _PLAIN_NESTED_STRING_RE.sub(b"", body[quotes:-quotes])
         if _FIELD_UNSAFE_RE.search(content) is not None:
             return False
         depth = 0
