@@ -35,6 +35,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from cachelint.analysis.skeleton import summary_source
 from cachelint.signatures import Signature
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -495,6 +496,17 @@ def _release(summary: ModuleSummary | None) -> None:
         summary.functions.clear()
 
 
+def _parse_for_summary(source: bytes, filename: str) -> ast.Module:
+    """The tree :func:`summarize` reads: of the skeleton (see ``skeleton.py``) when there is one."""
+    skeleton = summary_source(source)
+    if skeleton is not None:
+        try:
+            return ast.parse(skeleton, filename=filename)
+        except (SyntaxError, ValueError):
+            pass  # the full parse decides (and fails on a file that does not parse)
+    return ast.parse(source, filename=filename)
+
+
 class ProjectIndex:
     """Modules of the project under ``roots``, summarised on demand and memoised."""
 
@@ -712,7 +724,7 @@ class ProjectIndex:
         try:
             source = abspath.read_bytes()
             digest = _digest(source)
-            tree = ast.parse(source, filename=str(abspath))
+            tree = _parse_for_summary(source, str(abspath))
             summary = summarize(tree, name, abspath, abspath.name in ("__init__.py", "__init__.pyi"))
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             summary = None
