@@ -145,7 +145,7 @@ class CacheLintChecker:
         folder = Path(self.filename).resolve().parent
         found = self._settings.get(folder)
         if found is None:
-            found = load_settings(folder)
+            found = self._config_for(str(folder))
             if self.overrides:
                 found = found.replace(**self.overrides)
             self._settings[folder] = found
