@@ -155,13 +155,27 @@ class FileScopes:
         self.parents: dict[int, ast.AST | None] = {}
         self.calls: list[Visit] = []
         self.subscripts: list[Visit] = []
-        self.names: list[Visit] = []  # every Name in Load context
         self.candidates: list[Visit] = []  # calls and subscripts in source order
         self._aliases: dict[frozenset[str], frozenset[str]] = {}
+        self._by_node: dict[int, Scope] | None = None
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         """The parent of a Name, Call, Subscript, Await, keyword, Starred or Attribute node."""
         return self.parents.get(id(node))
+
+    def scope_at(self, node: ast.AST, parent_of: Callable[[ast.AST], ast.AST | None]) -> Scope:
+        """The scope ``node`` is evaluated in, as the builder assigns it; ``parent_of`` is a whole
+        parent map (the builder keeps parents of expressions only).  For the rare caller (the
+        codemod): the hot loop records no scope per name."""
+        if self._by_node is None:
+            self._by_node = {id(scope.node): scope for scope in self.scopes if scope is not self.module_scope}
+        child, current = node, parent_of(node)
+        while current is not None:
+            scope = self._by_node.get(id(current))
+            if scope is not None and _inside(current, child):
+                return scope
+            child, current = current, parent_of(current)
+        return self.module_scope
 
     def lookup_scope(self, name: str, scope: Scope) -> Scope | None:
         """The scope whose binding of ``name`` a use in ``scope`` sees (LEGB, classes skipped)."""
@@ -249,8 +263,8 @@ class ScopeBuilder:
         parents = out.parents
         binders = _BINDERS
         child_fields = _REVERSED_CHILD_FIELDS
-        calls, subscripts, names = out.calls, out.subscripts, out.names
-        name_type, call_type, subscript_type, load_type = ast.Name, ast.Call, ast.Subscript, ast.Load
+        calls, subscripts = out.calls, out.subscripts
+        name_type, call_type, subscript_type = ast.Name, ast.Call, ast.Subscript
         constant_type, attribute_type, keyword_type, expr_type = ast.Constant, ast.Attribute, ast.keyword, ast.Expr
         parent_types, node_base, list_type = _PARENT_TYPES, ast.AST, list
         stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(out.tree, None, self.module_scope)]
@@ -262,8 +276,6 @@ class ScopeBuilder:
             # last-first, so children are visited in source order).
             if node_type is name_type:
                 parents[id(node)] = parent
-                if type(node.ctx) is load_type:  # type: ignore[attr-defined]
-                    names.append(Visit(node, parent, scope))
                 continue
             if node_type is constant_type:
                 continue

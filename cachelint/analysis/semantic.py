@@ -44,7 +44,7 @@ class FileModel(TypeInference):
         self.parents = scopes.parents
         self.calls = scopes.calls
         self.subscripts = scopes.subscripts
-        self.names = scopes.names  # every Name in Load context
+        self.scope_at = scopes.scope_at
         self.parent = scopes.parent
         self.lookup_scope = scopes.lookup_scope
         self.aliases_of = scopes.aliases_of

@@ -444,7 +444,7 @@ class FindingPlanner:
             return None  # no one type to validate with: the message says what to do
         name = match["model"] or match["item"]
         scope = self._scope_of(node)
-        found = self.model.name_type(name, scope) if scope is not None else None
+        found = self.model.name_type(name, scope)
         if not (isinstance(found, ClassRef) and self.knowledge.is_model(found.qualname)):
             raise _Refused(f"{name} is not the model class under that name here")
         imports: tuple[tuple[str, str], ...] = ()
@@ -472,17 +472,8 @@ class FindingPlanner:
                 return node
         raise _Refused("the codemod could not locate this value")
 
-    def _scope_of(self, node: ast.AST) -> Scope | None:
-        for visit in self.model.names:
-            if visit.node is node:
-                return visit.scope
-        current: ast.AST | None = node
-        while current is not None:
-            for visit in self.model.calls:
-                if visit.node is current:
-                    return visit.scope
-            current = self._parent(current)
-        return None
+    def _scope_of(self, node: ast.AST) -> Scope:
+        return self.model.scope_at(node, self._parent)
 
     def _from_rewritten_call(self, node: ast.expr) -> bool:
         """Whether the value is (bound from) a cache call the typed-API rewrite changes."""
