@@ -8,7 +8,7 @@ from pathlib import Path
 from cachelint.analysis.index import summarize
 from cachelint.analysis.scopes import FileScopes, ScopeBuilder, ScopeKind
 
-SOURCE = '''
+SOURCE = """
 @decorator(a)
 def f(x=b) -> c:
     return [d for e in g]
@@ -17,7 +17,7 @@ class C:
     h = i
     def m(self):
         return lambda y=j: k
-'''
+"""
 
 
 def _scopes() -> tuple[ast.Module, FileScopes, dict[str, ast.Name]]:
