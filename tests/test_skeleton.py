@@ -123,6 +123,7 @@ def test_fixtures_summarise_alike() -> None:
 
 
 @needs_scanner
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::SyntaxWarning")  # old escapes in the stdlib
 def test_stdlib_sample_summarises_alike() -> None:
     files = _stdlib_files()
     assert len(files) > 50
