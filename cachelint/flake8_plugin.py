@@ -59,11 +59,7 @@ def _selects_ours(options: argparse.Namespace) -> bool:
     if not select:
         return True
     entries = [*select, *(getattr(options, "extend_select", None) or [])]
-    return any(entry and (OURS.startswith(entry) or entry.startswith(OURS)) for entry in entries)
-
-
-#: The prefix of every code cachelint reports (rules and CLT000).
-OURS = "CLT"
+    return any(entry and (rules.PREFIX.startswith(entry) or entry.startswith(rules.PREFIX)) for entry in entries)
 
 
 def _flake8_owns_process() -> bool:
@@ -93,7 +89,7 @@ class CacheLintChecker:
     _exclusions: ClassVar[Exclusions | None] = None
     #: Whether any CLT code can be shown (:func:`_selects_ours`); when not, files are not analysed.
     _active: ClassVar[bool] = True
-    #: The configuration of each folder, for exclusions (overrides do not apply to them).
+    #: Each folder's configuration as read, overrides not applied (exclusions read it so).
     _configs: ClassVar[dict[str, Settings]] = {}
     #: Whether :func:`_flake8_owns_process`, decided on the first file.
     _tune_collector: ClassVar[bool | None] = None

@@ -595,26 +595,29 @@ class ProjectIndex:
         """The installed file defining module ``name`` (stubs first), within the read budget."""
         if name in self._installed_paths:
             return self._installed_paths[name]
-        found: Path | None = None
-        head, _, rest = name.partition(".")
-        if head not in _TABLED_PACKAGES and head.isidentifier():
-            found = self._find_installed(head, rest)
-            if found is not None:
-                try:
-                    too_big = os.path.getsize(found) > MAX_INSTALLED_BYTES
-                except OSError:
-                    too_big = True
-                if too_big or len(self._installed_read) >= MAX_INSTALLED_FILES:
-                    found = None
-                else:
-                    self._installed_read.append(found)
+        found = self._locate_installed(name)
+        if found is not None:
+            try:
+                too_big = os.path.getsize(found) > MAX_INSTALLED_BYTES
+            except OSError:
+                too_big = True
+            if too_big or len(self._installed_read) >= MAX_INSTALLED_FILES:
+                found = None
+            else:
+                self._installed_read.append(found)
         self._installed_paths[name] = found
         return found
 
     def installed_exists(self, name: str) -> bool:
         """Whether :meth:`installed_path` would find ``name`` within budget; nothing is read or counted."""
+        return self._locate_installed(name) is not None
+
+    def _locate_installed(self, name: str) -> Path | None:
+        """The installed file for ``name``, budget aside; never one of a package the engine knows by table."""
         head, _, rest = name.partition(".")
-        return head not in _TABLED_PACKAGES and head.isidentifier() and self._find_installed(head, rest) is not None
+        if head in _TABLED_PACKAGES or not head.isidentifier():
+            return None
+        return self._find_installed(head, rest)
 
     def already_read(self, name: str) -> bool:
         """Whether :meth:`module` answers for ``name`` without reading a project file.

@@ -443,8 +443,7 @@ class FindingPlanner:
         if match is None:
             return None  # no one type to validate with: the message says what to do
         name = match["model"] or match["item"]
-        scope = self._scope_of(node)
-        found = self.model.name_type(name, scope)
+        found = self.model.name_type(name, self.model.scope_at(node, self._parent))
         if not (isinstance(found, ClassRef) and self.knowledge.is_model(found.qualname)):
             raise _Refused(f"{name} is not the model class under that name here")
         imports: tuple[tuple[str, str], ...] = ()
@@ -471,9 +470,6 @@ class FindingPlanner:
             if isinstance(node, ast.expr) and _key(node) == want:
                 return node
         raise _Refused("the codemod could not locate this value")
-
-    def _scope_of(self, node: ast.AST) -> Scope:
-        return self.model.scope_at(node, self._parent)
 
     def _from_rewritten_call(self, node: ast.expr) -> bool:
         """Whether the value is (bound from) a cache call the typed-API rewrite changes."""
